@@ -1,0 +1,176 @@
+//! Command line: the clap structures, kept plain. Resolution and validation of the values happen in
+//! the command modules (`crate::cmd::*`), each of which exports one `run` function.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// zyz (专业镇): YAML about specialty towns in, GB/T 9704-2012 documents out.
+#[derive(Debug, Parser)]
+#[command(name = "zyz", version, about, max_term_width = 100)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Validate the content against its schema and the designation standards.
+    Check(CheckArgs),
+    /// Validate, then render and typeset every document into the output folder.
+    Build(BuildArgs),
+    /// Rebuild the affected documents whenever a content or template file is saved.
+    Watch(BuildArgs),
+    /// Write PNG pages of one document for a quick look.
+    Preview(PreviewArgs),
+    /// List the fonts available to each typesetting role.
+    Fonts(FontArgs),
+    /// Print the JSON Schema of the content files (for editors).
+    Schema(SchemaArgs),
+    /// Scaffold a new content file.
+    New(NewArgs),
+}
+
+/// Where the project's folders are.
+#[derive(Debug, Clone, Args)]
+pub struct ProjectArgs {
+    /// The content folder (city.yaml, standards/, towns/).
+    #[arg(long, default_value = "content", value_name = "DIR")]
+    pub content: PathBuf,
+    /// The templates folder (*.typ.j2 and gongwen.typ).
+    #[arg(long, default_value = "templates", value_name = "DIR")]
+    pub templates: PathBuf,
+}
+
+/// Which fonts the typesetter may use.
+#[derive(Debug, Clone, Args)]
+pub struct FontArgs {
+    /// Add fonts from this folder (e.g. an office's licensed 方正 fonts). Repeatable.
+    #[arg(long = "font-path", value_name = "DIR")]
+    pub font_paths: Vec<PathBuf>,
+    /// Also use the fonts installed on this system (breaks byte-identical output across machines).
+    #[arg(long)]
+    pub system_fonts: bool,
+    /// The folder of bundled fonts.
+    #[arg(long, default_value = "fonts", value_name = "DIR")]
+    pub fonts: PathBuf,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub project: ProjectArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+/// The PDF standard to conform to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PdfStandardArg {
+    /// PDF/A-2b, for archiving (the default).
+    #[value(name = "a-2b")]
+    A2b,
+    /// Plain PDF 1.7.
+    #[value(name = "1.7")]
+    Pdf17,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct BuildArgs {
+    #[command(flatten)]
+    pub project: ProjectArgs,
+    #[command(flatten)]
+    pub fonts: FontArgs,
+    /// The output folder.
+    #[arg(long, default_value = "output", value_name = "DIR")]
+    pub out: PathBuf,
+    /// Number of documents typeset at once (default: the machine's cores).
+    #[arg(short = 'j', long, value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Rebuild every document, even those whose inputs did not change.
+    #[arg(long)]
+    pub force: bool,
+    /// Build only documents of this kind (repeatable).
+    #[arg(long, value_name = "KIND")]
+    pub kind: Vec<String>,
+    /// Build only documents of this town (repeatable).
+    #[arg(long, value_name = "ID")]
+    pub town: Vec<String>,
+    /// Build a deterministic share K of N of the documents, e.g. `--shard 2/4`.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<String>,
+    /// Write the generated Typst source beside each PDF.
+    #[arg(long)]
+    pub emit_typ: bool,
+    /// The PDF standard.
+    #[arg(long, value_enum, default_value_t = PdfStandardArg::A2b)]
+    pub pdf_standard: PdfStandardArg,
+    /// Print only errors.
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Print time spent per stage, summed over documents.
+    #[arg(long)]
+    pub timings: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PreviewArgs {
+    /// The document kind, e.g. `application`.
+    pub kind: String,
+    /// The town id (use `-` for city-wide documents).
+    pub town: String,
+    #[command(flatten)]
+    pub project: ProjectArgs,
+    #[command(flatten)]
+    pub fonts: FontArgs,
+    /// Where to write the PNG pages.
+    #[arg(long, default_value = "output/preview", value_name = "DIR")]
+    pub out: PathBuf,
+    /// Pixels per point.
+    #[arg(long, default_value_t = 1.5)]
+    pub scale: f32,
+}
+
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// Which file's schema: `town`, `city`, `standard`, `plan`, `assessment`.
+    #[arg(default_value = "town")]
+    pub which: String,
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    #[command(subcommand)]
+    pub what: NewWhat,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum NewWhat {
+    /// A town file `content/towns/<id>.yaml`, valid and commented.
+    Town {
+        /// The town id (lowercase ASCII letters, digits and `-`), e.g. `qingtou`.
+        id: String,
+        #[arg(long, default_value = "content", value_name = "DIR")]
+        content: PathBuf,
+        /// The town's Chinese name, e.g. `卿头镇` (default: `<id>镇`).
+        #[arg(long)]
+        name: Option<String>,
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_well_formed() {
+        super::Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,191 @@
+//! `zyz build`: resolve the options, run one build session, print progress and the summary.
+
+use std::io::IsTerminal as _;
+use std::path::{Path, PathBuf};
+
+use anyhow::bail;
+
+use crate::Exit;
+use crate::build::{Event, Options, Session, Summary};
+use crate::cli::{BuildArgs, FontArgs, PdfStandardArg};
+use crate::diag::Diagnostic;
+use crate::typeset::Standard;
+use crate::typeset::fonts::{FontOptions, RoleMap};
+
+/// Entry point of `zyz build`.
+pub fn run(args: &BuildArgs) -> anyhow::Result<Exit> {
+    let options = options_from(args)?;
+    let session = Session::new(options)?;
+    let summary = build_once(&session, args.quiet)?;
+    print_summary(&summary, args.quiet, args.timings, &session.options.content);
+    Ok(if summary.has_errors() {
+        Exit::Failure
+    } else {
+        Exit::Success
+    })
+}
+
+/// Resolves the command line into build options, rejecting bad values with a hint.
+pub fn options_from(args: &BuildArgs) -> anyhow::Result<Options> {
+    let shard = match &args.shard {
+        None => None,
+        Some(text) => Some(parse_shard(text)?),
+    };
+    for kind in &args.kind {
+        if !crate::build::plan::KINDS.contains(&kind.as_str()) {
+            bail!(
+                "--kind {kind}: unknown document kind (hint: one of {})",
+                crate::build::plan::KINDS.join(", ")
+            );
+        }
+    }
+    let jobs = match args.jobs {
+        Some(0) => bail!("-j 0: at least one job is needed"),
+        Some(n) => n,
+        None => std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1),
+    };
+    if !args.project.content.is_dir() {
+        bail!(
+            "the content folder {} does not exist (hint: run zyz in the project folder, or pass --content DIR)",
+            args.project.content.display()
+        );
+    }
+    Ok(Options {
+        content: args.project.content.clone(),
+        templates: args.project.templates.clone(),
+        out: args.out.clone(),
+        fonts: font_options(&args.fonts, &args.project.content)?,
+        jobs,
+        force: args.force,
+        kinds: args.kind.clone(),
+        towns: args.town.clone(),
+        shard,
+        emit_typ: args.emit_typ,
+        standard: match args.pdf_standard {
+            PdfStandardArg::A2b => Standard::PdfA2b,
+            PdfStandardArg::Pdf17 => Standard::Pdf17,
+        },
+    })
+}
+
+/// Font options: the bundled folder, `--font-path` folders, `--system-fonts`, and the role
+/// mapping from `<content>/fonts.yaml` when present.
+pub fn font_options(args: &FontArgs, content: &Path) -> anyhow::Result<FontOptions> {
+    Ok(FontOptions {
+        bundled: args.fonts.clone(),
+        extra: args.font_paths.clone(),
+        system: args.system_fonts,
+        roles: RoleMap::load(&content.join("fonts.yaml"))?,
+    })
+}
+
+/// `K/N` with 1 ≤ K ≤ N.
+fn parse_shard(text: &str) -> anyhow::Result<(u32, u32)> {
+    let parsed = text
+        .split_once('/')
+        .and_then(|(k, n)| Some((k.trim().parse::<u32>().ok()?, n.trim().parse::<u32>().ok()?)));
+    match parsed {
+        Some((k, n)) if n >= 1 && (1..=n).contains(&k) => Ok((k, n)),
+        _ => bail!("--shard {text}: expected K/N with 1 ≤ K ≤ N, e.g. --shard 2/4"),
+    }
+}
+
+/// Runs one build with a progress bar on a terminal, plain lines otherwise, nothing with quiet.
+pub fn build_once(session: &Session, quiet: bool) -> anyhow::Result<Summary> {
+    let terminal = std::io::stderr().is_terminal();
+    let bar = (!quiet && terminal).then(|| {
+        let bar = indicatif::ProgressBar::new(0);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} [{bar:30}] {pos}/{len} {wide_msg}")
+                .expect("valid template")
+                .progress_chars("=> "),
+        );
+        bar
+    });
+    let on_event = |event: &Event, done: usize, total: usize| match (&bar, event) {
+        (Some(bar), Event::Built { path, .. }) => {
+            bar.set_length(total as u64);
+            bar.set_position(done as u64);
+            bar.set_message(path.clone());
+        }
+        (Some(bar), Event::Failed { path, .. }) => {
+            bar.set_length(total as u64);
+            bar.set_position(done as u64);
+            bar.println(format!("failed: {path}"));
+        }
+        (None, Event::Built { path, pages, .. }) if !quiet => {
+            eprintln!("[{done}/{total}] built {path} ({pages} pages)")
+        }
+        (None, Event::Failed { path, .. }) => eprintln!("[{done}/{total}] FAILED {path}"),
+        _ => {}
+    };
+    let summary = session.build(&on_event);
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    summary
+}
+
+/// Prints findings, failures and the closing summary line.
+pub fn print_summary(summary: &Summary, quiet: bool, timings: bool, content: &Path) {
+    let color = std::io::stderr().is_terminal();
+    let source_of = |d: &Diagnostic| -> Option<String> {
+        let rel: PathBuf = crate::diag::display_path(&d.file, content);
+        summary
+            .sources
+            .get(&d.file)
+            .or_else(|| summary.sources.get(&rel))
+            .cloned()
+            .or_else(|| std::fs::read_to_string(&d.file).ok())
+    };
+    for d in summary.findings.iter().chain(&summary.typst_warnings) {
+        if quiet && !d.is_error() {
+            continue;
+        }
+        eprint!("{}", d.render(source_of(d).as_deref(), color));
+    }
+    for (path, diagnostics) in &summary.failed {
+        eprintln!("error: {path} was not built:");
+        for d in diagnostics {
+            eprint!("{}", d.render(source_of(d).as_deref(), color));
+        }
+    }
+    for path in &summary.removed {
+        if !quiet {
+            eprintln!("removed {path} (its town or document is gone from the content)");
+        }
+    }
+    if timings {
+        eprint!(
+            "time per stage, summed over documents:\n{}",
+            summary.timings.report()
+        );
+    }
+    if !quiet {
+        eprintln!(
+            "{} built, {} up to date, {} removed, {} failed in {:.2} s ({} errors, {} warnings in the content)",
+            summary.built.len(),
+            summary.skipped,
+            summary.removed.len(),
+            summary.failed.len(),
+            summary.elapsed.as_secs_f64(),
+            summary.findings.iter().filter(|d| d.is_error()).count(),
+            summary.findings.iter().filter(|d| !d.is_error()).count(),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shard_syntax_is_checked() {
+        assert_eq!(parse_shard("2/4").unwrap(), (2, 4));
+        assert!(parse_shard("0/4").is_err());
+        assert!(parse_shard("5/4").is_err());
+        assert!(parse_shard("x").unwrap_err().to_string().contains("K/N"));
+    }
+}

@@ -1,0 +1,131 @@
+//! `zyz preview KIND TOWN`: load, check and plan like `zyz build`, then render and typeset one
+//! document and write its pages as PNG images (typst-render) — a quick look without a PDF viewer.
+
+use std::io::IsTerminal as _;
+
+use anyhow::{Context as _, bail};
+
+use crate::Exit;
+use crate::build::plan::KINDS;
+use crate::build::{Options, Session, Timings, output};
+use crate::cli::PreviewArgs;
+use crate::typeset::{self, Standard};
+
+/// Entry point of `zyz preview`.
+pub fn run(args: &PreviewArgs) -> anyhow::Result<Exit> {
+    if !KINDS.contains(&args.kind.as_str()) {
+        bail!(
+            "unknown document kind `{}` (hint: one of {})",
+            args.kind,
+            KINDS.join(", ")
+        );
+    }
+    if args.scale.is_nan() || args.scale <= 0.0 || args.scale > 10.0 {
+        bail!(
+            "--scale {}: expected pixels per point between 0 and 10, e.g. --scale 1.5",
+            args.scale
+        );
+    }
+    if !args.project.content.is_dir() {
+        bail!(
+            "the content folder {} does not exist (hint: run zyz in the project folder, or pass --content DIR)",
+            args.project.content.display()
+        );
+    }
+    let town = (args.town != "-").then(|| args.town.clone());
+    let options = Options {
+        content: args.project.content.clone(),
+        templates: args.project.templates.clone(),
+        out: args.out.clone(),
+        fonts: super::build::font_options(&args.fonts, &args.project.content)?,
+        jobs: 1,
+        force: true,
+        kinds: vec![args.kind.clone()],
+        towns: town.iter().cloned().collect(),
+        shard: None,
+        emit_typ: false,
+        standard: Standard::PdfA2b,
+    };
+    let session = Session::new(options)?;
+    let prepared = session.prepare(&Timings::default())?;
+    let Some(doc) = prepared
+        .docs
+        .iter()
+        .find(|d| d.kind == args.kind && d.town == town)
+    else {
+        let mut have: Vec<&str> = prepared
+            .docs
+            .iter()
+            .filter(|d| d.kind == args.kind)
+            .map(|d| d.town.as_deref().unwrap_or("-"))
+            .collect();
+        have.dedup();
+        bail!(
+            "no `{}` document for {} (hint: the content has one for: {})",
+            args.kind,
+            town.as_deref()
+                .map_or("the city (-)".to_owned(), |t| format!("town `{t}`")),
+            if have.is_empty() {
+                "none".to_owned()
+            } else {
+                have.join(", ")
+            }
+        );
+    };
+    let color = std::io::stderr().is_terminal();
+    let print = |diagnostics: &[crate::diag::Diagnostic]| {
+        for d in diagnostics {
+            let source = prepared
+                .sources
+                .get(&d.file)
+                .cloned()
+                .or_else(|| std::fs::read_to_string(&d.file).ok());
+            eprint!("{}", d.render(source.as_deref(), color));
+        }
+    };
+    let source = match session.renderer().render(&doc.template, &doc.context) {
+        Ok(source) => source,
+        Err(d) => {
+            print(&[*d]);
+            return Ok(Exit::Failure);
+        }
+    };
+    let stem = doc.path.trim_end_matches(".pdf").replace('/', "-");
+    let job = typeset::Job {
+        source,
+        source_name: args.out.join(format!("{stem}.typ")),
+        date: doc.date,
+        ident: format!("zyz/{}/{}", doc.path, doc.inputs_sha256),
+        standard: Standard::PdfA2b,
+    };
+    let (document, warnings) = match session.typesetter().compile(&job) {
+        Ok(ok) => ok,
+        Err(errors) => {
+            // keep the generated source so the positions in the messages can be read
+            let _ = output::write_atomic(&job.source_name, job.source.as_bytes());
+            print(&errors);
+            return Ok(Exit::Failure);
+        }
+    };
+    print(&warnings);
+    let render = typst_render::RenderOptions {
+        pixel_per_pt: typst::utils::Scalar::new(f64::from(args.scale)),
+        render_bleed: false,
+    };
+    let pages = document.pages();
+    for (i, page) in pages.iter().enumerate() {
+        let png = typst_render::render(page, &render)
+            .encode_png()
+            .context("cannot encode the page as PNG")?;
+        let path = args.out.join(format!("{stem}-{}.png", i + 1));
+        output::write_atomic(&path, &png)?;
+        println!("{}", path.display());
+    }
+    eprintln!(
+        "{} pages of {} written to {}",
+        pages.len(),
+        doc.path,
+        args.out.display()
+    );
+    Ok(Exit::Success)
+}

@@ -1,0 +1,99 @@
+//! `zyz watch`: build once, then rebuild whenever a content or template file is saved. Fonts and
+//! Typst's caches live as long as the process, and the incremental build typesets only the
+//! documents whose inputs changed. Errors are reported and watching goes on.
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use anyhow::Context as _;
+use notify::{RecursiveMode, Watcher as _};
+
+use crate::Exit;
+use crate::build::Session;
+use crate::cli::BuildArgs;
+
+/// How long to wait for more events after the first one (editors save in several steps).
+const SETTLE: Duration = Duration::from_millis(120);
+
+/// Entry point of `zyz watch`.
+pub fn run(args: &BuildArgs) -> anyhow::Result<Exit> {
+    let options = super::build::options_from(args)?;
+    let mut session = Session::new(options)?;
+    let content = session.options.content.clone();
+    let templates = session.options.templates.clone();
+    let out = session.options.out.clone();
+
+    rebuild(&session, args);
+
+    let (tx, rx) = mpsc::channel();
+    let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
+        if let Ok(event) = event {
+            let _ = tx.send(event.paths);
+        }
+    })
+    .context("cannot watch files on this system")?;
+    for dir in [&content, &templates] {
+        watcher
+            .watch(dir, RecursiveMode::Recursive)
+            .with_context(|| format!("cannot watch {}", dir.display()))?;
+    }
+    eprintln!(
+        "watching {} and {} (Ctrl-C to stop)",
+        content.display(),
+        templates.display()
+    );
+
+    while let Ok(first) = rx.recv() {
+        let mut paths: Vec<PathBuf> = first;
+        let deadline = Instant::now() + SETTLE;
+        while let Ok(more) = rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
+            paths.extend(more);
+        }
+        let relevant: Vec<&PathBuf> = paths.iter().filter(|p| is_source(p, &out)).collect();
+        if relevant.is_empty() {
+            continue;
+        }
+        if relevant.iter().any(|p| {
+            p.starts_with(&templates)
+                || p.canonicalize()
+                    .is_ok_and(|c| templates.canonicalize().is_ok_and(|t| c.starts_with(t)))
+        }) {
+            session.reload_templates();
+        }
+        if !args.quiet {
+            let names: Vec<String> = relevant.iter().map(|p| p.display().to_string()).collect();
+            eprintln!("changed: {}", names.join(", "));
+        }
+        rebuild(&session, args);
+    }
+    Ok(Exit::Success)
+}
+
+/// One incremental build; errors are printed, never fatal.
+fn rebuild(session: &Session, args: &BuildArgs) {
+    match super::build::build_once(session, args.quiet) {
+        Ok(summary) => super::build::print_summary(
+            &summary,
+            args.quiet,
+            args.timings,
+            &session.options.content,
+        ),
+        Err(err) => eprintln!("error: {err:#}"),
+    }
+}
+
+/// YAML, templates and Typst files — not editor swap files, not our own output.
+fn is_source(path: &Path, out: &Path) -> bool {
+    if path.starts_with(out) {
+        return false;
+    }
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    if name.starts_with('.') || name.ends_with('~') {
+        return false;
+    }
+    matches!(
+        path.extension().and_then(|e| e.to_str()),
+        Some("yaml" | "yml" | "j2" | "typ")
+    )
+}

@@ -1,0 +1,124 @@
+//! Test harness: temporary copies of the sample content with fixture files laid over them.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use zyz::diag::Diagnostic;
+
+pub mod pdf;
+
+/// The repository (for templates/ and fonts/).
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs the real `zyz` binary in `cwd` with `args`.
+pub fn zyz(cwd: &Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_zyz"))
+        .current_dir(cwd)
+        .args(args)
+        .output()
+        .expect("zyz runs")
+}
+
+/// `zyz build` of `content` into `out`, with the repository's templates and fonts.
+pub fn build(content: &Path, out: &Path, extra: &[&str]) -> std::process::Output {
+    let repo = repo();
+    let mut args = vec![
+        "build".to_owned(),
+        "--content".to_owned(),
+        content.display().to_string(),
+        "--templates".to_owned(),
+        repo.join("templates").display().to_string(),
+        "--fonts".to_owned(),
+        repo.join("fonts").display().to_string(),
+        "--out".to_owned(),
+        out.display().to_string(),
+    ];
+    args.extend(extra.iter().map(|s| s.to_string()));
+    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    zyz(&repo, &refs)
+}
+
+/// Text of a process's stderr.
+pub fn stderr(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// The shipped sample content folder.
+pub fn sample() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("content")
+}
+
+pub fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+/// Copies a folder recursively.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// A temporary project: `<tmp>/content` is a copy of the sample.
+pub struct Project {
+    pub dir: tempfile::TempDir,
+}
+
+impl Project {
+    pub fn sample() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        copy_dir(&sample(), &dir.path().join("content"));
+        Project { dir }
+    }
+
+    pub fn content(&self) -> PathBuf {
+        self.dir.path().join("content")
+    }
+
+    pub fn write(&self, rel: &str, bytes: impl AsRef<[u8]>) {
+        let path = self.content().join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, bytes).unwrap();
+    }
+}
+
+/// One line per finding, with the file relative to the content folder:
+/// `error towns/a.yaml:3:5 [field.unknown] path | message | hint`.
+pub fn line(d: &Diagnostic, root: &Path) -> String {
+    let file = d.file.strip_prefix(root).unwrap_or(&d.file);
+    let strip = |s: &str| s.replace(&format!("{}/", root.display()), "");
+    format!(
+        "{} {}:{}:{} [{}] {} | {} | {}",
+        d.severity.label(),
+        file.display(),
+        d.line,
+        d.column,
+        d.rule,
+        d.path,
+        strip(&d.message),
+        strip(d.hint.as_deref().unwrap_or("-"))
+    )
+}
+
+/// Loads and checks a content folder; returns all findings as lines, and the report.
+pub fn run(content: &Path) -> (Vec<String>, zyz::model::Loaded, zyz::standards::Report) {
+    let loaded = zyz::model::load(content).unwrap();
+    let report = zyz::standards::check(&loaded.content);
+    let mut all: Vec<Diagnostic> = loaded.diagnostics.clone();
+    all.extend(report.findings.iter().cloned());
+    zyz::diag::sort(&mut all);
+    (
+        all.iter().map(|d| line(d, content)).collect(),
+        loaded,
+        report,
+    )
+}

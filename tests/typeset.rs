@@ -1,0 +1,394 @@
+//! The typesetting engine as a user sees its output: page geometry of the GB/T 9704 grid, page
+//! numbers, fonts, escaping of hostile values, the sandbox, glyph coverage, and Typst errors
+//! reported with file:line:col. PDFs are read with tests/common/pdf.rs (text and positions).
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, LazyLock};
+
+use common::pdf::{Pdf, mm};
+use zyz::render::Renderer;
+use zyz::typeset::fonts::{FontOptions, FontSet, RoleMap};
+use zyz::typeset::{Date, Job, Standard, Typesetter};
+
+static FONTS: LazyLock<Arc<FontSet>> = LazyLock::new(|| {
+    Arc::new(
+        FontSet::load(&FontOptions {
+            bundled: common::repo().join("fonts"),
+            extra: vec![],
+            system: false,
+            roles: RoleMap::default(),
+        })
+        .expect("bundled fonts load"),
+    )
+});
+
+static ENGINE: LazyLock<Typesetter> =
+    LazyLock::new(|| Typesetter::new(&common::repo().join("templates"), FONTS.clone()).unwrap());
+
+fn job(source: String) -> Job {
+    Job {
+        source,
+        source_name: PathBuf::from("output/test.typ"),
+        date: Date {
+            year: 2025,
+            month: 3,
+            day: 31,
+        },
+        ident: "test".into(),
+        standard: Standard::PdfA2b,
+    }
+}
+
+/// A document on the gongwen layout with `body` as its markup.
+fn gongwen(body: &str) -> String {
+    format!(
+        "#import \"gongwen.typ\": *\n#show: gongwen.with(fonts: {}, title: \"测试\", author: \"永济市人民政府办公室\", date: datetime(year: 2025, month: 3, day: 31))\n{body}\n",
+        FONTS.typst_roles()
+    )
+}
+
+fn typeset(engine: &Typesetter, source: String) -> Pdf {
+    let out = engine
+        .typeset(&job(source))
+        .unwrap_or_else(|errors| panic!("typeset failed: {errors:#?}"));
+    Pdf::from_bytes(&out.pdf).unwrap()
+}
+
+const FILLER: &str =
+    "永济市专业镇高质量发展行动计划推动产业集群成链打造知名品牌强化要素保障激发发展活力";
+
+#[test]
+fn a_full_body_page_holds_22_lines_of_28_characters_inside_the_type_area() {
+    let text: String = FILLER.chars().cycle().take(28 * 30).collect();
+    let pdf = typeset(
+        &ENGINE,
+        gongwen(&format!("#set par(first-line-indent: 0pt)\n{text}")),
+    );
+    assert!(pdf.pages.len() >= 2, "the text runs on to a second page");
+    let page = &pdf.pages[0];
+    assert!(
+        (page.width_pt - 595.276).abs() < 0.01 && (page.height_pt - 841.89).abs() < 0.01,
+        "A4: {}x{}",
+        page.width_pt,
+        page.height_pt
+    );
+    // Body lines: the 16 pt lines (the page number is 14 pt).
+    let lines: Vec<_> = page
+        .lines()
+        .into_iter()
+        .filter(|l| (l.size - 16.0).abs() < 0.1)
+        .collect();
+    assert_eq!(
+        lines.len(),
+        22,
+        "{:#?}",
+        lines.iter().map(|l| &l.text).collect::<Vec<_>>()
+    );
+    for line in &lines {
+        assert_eq!(
+            line.text.chars().filter(|c| !c.is_whitespace()).count(),
+            28,
+            "line {:?}",
+            line.text
+        );
+        assert!(
+            (mm(line.x_min) - 28.0).abs() < 0.5,
+            "left edge {} mm",
+            mm(line.x_min)
+        );
+        assert!(
+            mm(line.x_max) <= 184.0 + 0.5,
+            "right edge {} mm",
+            mm(line.x_max)
+        );
+    }
+    assert!(
+        (mm(lines[0].y_top) - 37.0).abs() < 0.5,
+        "top edge {} mm",
+        mm(lines[0].y_top)
+    );
+    let pitch = (lines[21].baseline - lines[0].baseline) / 21.0;
+    assert!(
+        (mm(pitch) * 22.0 - 225.0).abs() < 0.5,
+        "22 lines fill the 225 mm type area: pitch {pitch} pt"
+    );
+}
+
+#[test]
+fn page_numbers_read_dash_n_dash_seven_mm_below_the_type_area_alternating_sides() {
+    let text: String = FILLER.chars().cycle().take(28 * 22 * 2).collect();
+    let pdf = typeset(&ENGINE, gongwen(&text));
+    for (i, page) in pdf.pages.iter().enumerate() {
+        let number = page
+            .lines()
+            .into_iter()
+            .find(|l| (l.size - 14.0).abs() < 0.1)
+            .expect("a 14 pt page number");
+        let compact: String = number.text.chars().filter(|c| !c.is_whitespace()).collect();
+        assert_eq!(compact, format!("—{}—", i + 1));
+        // 7 mm below the type area's bottom edge (297 - 35 = 262 mm), measured to the number's box.
+        assert!(
+            mm(number.y_top) > 262.0 + 3.0 && mm(number.y_top) < 262.0 + 8.0,
+            "number top at {} mm",
+            mm(number.y_top)
+        );
+        if i % 2 == 0 {
+            assert!(
+                mm(number.x_max) > 170.0,
+                "odd page: right side, ends at {} mm",
+                mm(number.x_max)
+            );
+        } else {
+            assert!(
+                mm(number.x_min) < 40.0,
+                "even page: left side, starts at {} mm",
+                mm(number.x_min)
+            );
+        }
+    }
+}
+
+#[test]
+fn fonts_are_embedded_subsets_and_the_pdf_is_pdfa_2b_with_chinese_metadata() {
+    let pdf = typeset(&ENGINE, gongwen("= 总体要求\n== 工作目标\n正文仿宋。"));
+    let names = pdf.font_names();
+    for family in ["FandolFang", "FandolHei", "FandolKai"] {
+        assert!(
+            names.iter().any(|n| n.contains(family)),
+            "{family} used: {names:?}"
+        );
+    }
+    assert!(
+        pdf.fonts.iter().all(|f| f.embedded && f.subset),
+        "{:#?}",
+        pdf.fonts
+    );
+    assert_eq!(pdf.info.get("Title").map(String::as_str), Some("测试"));
+    assert_eq!(
+        pdf.info.get("Author").map(String::as_str),
+        Some("永济市人民政府办公室")
+    );
+    let xmp = pdf.xmp.as_deref().expect("XMP metadata");
+    assert!(
+        xmp.contains("pdfaid:part>2<") || xmp.contains("pdfaid:part=\"2\""),
+        "PDF/A part 2 declared"
+    );
+    assert!(
+        xmp.contains("pdfaid:conformance>B<") || xmp.contains("pdfaid:conformance=\"B\""),
+        "conformance B declared"
+    );
+    assert!(
+        pdf.info
+            .get("CreationDate")
+            .is_some_and(|d| d.starts_with("D:20250331")),
+        "date from the job: {:?}",
+        pdf.info.get("CreationDate")
+    );
+    assert_eq!(
+        pdf.text().replace(char::is_whitespace, ""),
+        "一、总体要求（一）工作目标正文仿宋。—1—"
+    );
+}
+
+#[test]
+fn hostile_values_appear_verbatim_and_nothing_is_executed() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        common::repo().join("templates/gongwen.typ"),
+        dir.path().join("gongwen.typ"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("t.typ.j2"),
+        "#import \"gongwen.typ\": *\n#show: gongwen.with(fonts: {{ fonts }}, date: datetime(year: 2025, month: 1, day: 1))\n{% for v in values %}{{ v }}\n\n{% endfor %}#table(columns: 1, [{{ values[0] }}])\n",
+    )
+    .unwrap();
+    let hostile = [
+        "#read(\"/etc/passwd\")",
+        "$x$",
+        "*b*",
+        "_i_",
+        "<l>",
+        "@r",
+        "\\",
+        "// not a comment",
+        "]",
+        "#{",
+        "= not a heading",
+        "- not a list",
+        "1. not an enum",
+        "`raw`",
+        "#panic(\"boom\")",
+    ];
+    let renderer = Renderer::new(dir.path(), &FONTS.typst_roles()).unwrap();
+    let source = renderer
+        .render("t.typ.j2", &serde_json::json!({ "values": hostile }))
+        .unwrap();
+    let engine = Typesetter::new(dir.path(), FONTS.clone()).unwrap();
+    let pdf = typeset(&engine, source);
+    let lines: Vec<String> = pdf.pages[0]
+        .lines()
+        .into_iter()
+        .map(|l| l.text.replace(' ', ""))
+        .collect();
+    for value in hostile {
+        let want = value.replace(' ', "");
+        assert!(
+            lines.contains(&want),
+            "{value:?} not shown verbatim on its own line: {lines:#?}"
+        );
+    }
+    assert!(
+        !pdf.text().contains("root:"),
+        "nothing was read from /etc/passwd"
+    );
+}
+
+fn engine_over(files: &[(&str, &str)]) -> (tempfile::TempDir, Typesetter) {
+    let dir = tempfile::tempdir().unwrap();
+    let templates = dir.path().join("templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    for (name, text) in files {
+        std::fs::write(templates.join(name), text).unwrap();
+    }
+    std::fs::write(dir.path().join("secret.txt"), "top secret").unwrap();
+    let engine = Typesetter::new(&templates, FONTS.clone()).unwrap();
+    (dir, engine)
+}
+
+fn errors_of(engine: &Typesetter, source: &str) -> Vec<zyz::diag::Diagnostic> {
+    match engine.typeset(&job(source.to_owned())) {
+        Ok(_) => panic!("expected an error for {source:?}"),
+        Err(errors) => errors,
+    }
+}
+
+#[test]
+fn templates_cannot_read_outside_their_folder() {
+    let (dir, engine) = engine_over(&[("inside.txt", "ok")]);
+    assert!(engine.typeset(&job("#read(\"inside.txt\")".into())).is_ok());
+
+    let errors = errors_of(&engine, "#read(\"../secret.txt\")");
+    assert_eq!(errors[0].file, Path::new("output/test.typ"));
+    assert_eq!((errors[0].line, errors[0].column), (1, 7));
+    assert!(
+        errors[0].message.contains("escape the project root"),
+        "{}",
+        errors[0].message
+    );
+
+    let errors = errors_of(&engine, "#read(\"/etc/passwd\")");
+    assert!(
+        errors[0].message.contains("not found") || errors[0].message.contains("not exist"),
+        "{}",
+        errors[0].message
+    );
+
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(
+            dir.path().join("secret.txt"),
+            dir.path().join("templates/link.txt"),
+        )
+        .unwrap();
+        let errors = errors_of(&engine, "#read(\"link.txt\")");
+        assert!(
+            errors[0]
+                .message
+                .contains("leads outside the templates folder"),
+            "{}",
+            errors[0].message
+        );
+    }
+}
+
+#[test]
+fn packages_are_refused_with_a_clear_message() {
+    let (_dir, engine) = engine_over(&[]);
+    let errors = errors_of(&engine, "#import \"@preview/cetz:0.3.0\": canvas\n");
+    let text = format!(
+        "{} {}",
+        errors[0].message,
+        errors[0].hint.clone().unwrap_or_default()
+    );
+    assert!(
+        text.contains("@preview/cetz:0.3.0") && text.contains("offline"),
+        "{text}"
+    );
+}
+
+#[test]
+fn typst_errors_point_at_file_line_and_column_of_the_generated_source() {
+    let (_dir, engine) = engine_over(&[("lib.typ", "#let f(x) = x +\n")]);
+    let errors = errors_of(&engine, "第一行\n第二行 #undefined-thing\n");
+    assert_eq!(errors[0].file, Path::new("output/test.typ"));
+    assert_eq!(
+        (errors[0].line, errors[0].column),
+        (2, 6),
+        "{:?}",
+        errors[0]
+    );
+    assert!(
+        errors[0]
+            .message
+            .contains("unknown variable: undefined-thing"),
+        "{}",
+        errors[0].message
+    );
+    let rendered = errors[0].render(Some("第一行\n第二行 #undefined-thing\n"), false);
+    assert!(rendered.contains("--> output/test.typ:2:6"), "{rendered}");
+
+    let errors = errors_of(&engine, "#import \"lib.typ\": f\n");
+    assert_eq!(errors[0].file, Path::new("templates/lib.typ"));
+    assert_eq!(errors[0].line, 1, "{:?}", errors[0]);
+}
+
+#[test]
+fn coverage_errors_name_the_field_and_character_and_fallbacks_warn() {
+    let data = serde_json::json!({"name": "㙟镇", "tasks": [{"title": "推动𓀀发展"}]});
+    let source = "name: 㙟镇\ntasks:\n  - title: 推动𓀀发展\n";
+    let findings = zyz::typeset::coverage::check(
+        &FONTS,
+        Path::new("content/towns/x.yaml"),
+        Some(source),
+        &data,
+    );
+    let lines: Vec<String> = findings
+        .iter()
+        .map(|d| {
+            format!(
+                "{} {}:{} {} {}",
+                d.severity.label(),
+                d.line,
+                d.column,
+                d.path,
+                d.rule
+            )
+        })
+        .collect();
+    assert!(
+        lines.contains(&"error 3:14 tasks[0].title glyph.missing".to_owned()),
+        "{lines:#?}"
+    );
+    assert!(
+        lines.contains(&"warning 1:7 name glyph.fallback".to_owned()),
+        "{lines:#?}"
+    );
+    let missing = findings.iter().find(|d| d.rule == "glyph.missing").unwrap();
+    assert!(
+        missing.message.contains("𓀀") && missing.message.contains("U+13000"),
+        "{}",
+        missing.message
+    );
+    let fallback = findings
+        .iter()
+        .find(|d| d.rule == "glyph.fallback")
+        .unwrap();
+    assert!(
+        fallback.message.contains("Noto Serif CJK SC"),
+        "{}",
+        fallback.message
+    );
+}
