@@ -7,6 +7,7 @@
 
 pub mod output;
 pub mod plan;
+mod queue;
 pub mod sheet;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -193,7 +194,7 @@ impl Session {
                 "kind {}\npath {}\ntemplate {}\ndate {:?}\ncontext ",
                 doc.kind, doc.path, doc.template, doc.date
             ));
-            text.push_str(&doc.context.to_string());
+            text.push_str(doc.seal());
             for side in &doc.sidecars {
                 text.push_str(&format!("\nsidecar {}", side.path));
             }
@@ -294,30 +295,33 @@ impl Session {
         let total = todo.len();
         let done = AtomicUsize::new(0);
         let counter = AtomicUsize::new(0);
-        let next = AtomicUsize::new(0);
+        let queue = queue::Queue::new(todo.iter().copied(), |doc| doc.town.is_none());
         let (tx, rx) = mpsc::channel::<(&Doc, Result<Finished, Vec<Diagnostic>>)>();
         let timings = &summary.timings;
         let mut events = Vec::new();
         std::thread::scope(|scope| -> anyhow::Result<()> {
-            let todo = &todo;
-            // Plain threads pull documents from a shared index. They are deliberately not rayon
+            // Plain threads pull documents from a shared queue. They are deliberately not rayon
             // workers: Typst uses rayon inside compile and PDF export, and a rayon worker that
             // waits there would steal and start another whole document, nesting documents on one
             // stack (a stack overflow and unbounded memory in long batches).
             for i in 0..self.options.jobs.max(1).min(todo.len().max(1)) {
                 let tx = tx.clone();
-                let (next, counter) = (&next, &counter);
+                let (queue, counter) = (&queue, &counter);
                 std::thread::Builder::new()
                     .name(format!("zyz-typeset-{i}"))
                     .spawn_scoped(scope, move || {
-                        while let Some(doc) = todo.get(next.fetch_add(1, Ordering::Relaxed)) {
+                        while let Some(queue::Taken { item: doc, heavy }) = queue.take() {
                             let result = self.make(doc, timings);
                             // Bounded memory over long batches: drop Typst's cached results that
-                            // have not been used recently.
-                            if counter.fetch_add(1, Ordering::Relaxed) % 16 == 15 {
+                            // have not been used recently, and all of a city-wide document's
+                            // (nothing else reuses its layout).
+                            if heavy {
+                                comemo::evict(0);
+                            } else if counter.fetch_add(1, Ordering::Relaxed) % 16 == 15 {
                                 comemo::evict(1);
                             }
-                            if tx.send((*doc, result)).is_err() {
+                            queue.done(heavy);
+                            if tx.send((doc, result)).is_err() {
                                 break;
                             }
                         }
@@ -424,9 +428,10 @@ impl Session {
         let out = &self.options.out;
         let typ_path = out.join(&doc.path).with_extension("typ");
         let start = Instant::now();
+        let context = doc.context();
         let source = self
             .renderer
-            .render(&doc.template, &doc.context)
+            .render(&doc.template, &context)
             .map_err(|d| vec![*d])?;
         Timings::add(&timings.render, start);
         let job = typeset::Job {
@@ -471,7 +476,7 @@ impl Session {
         for side in &doc.sidecars {
             let target = out.join(&side.path);
             let staged = side
-                .render(&doc.context)
+                .render(&context)
                 .and_then(|bytes| output::Staged::new(&target, &bytes));
             sidecars.push(staged.map_err(|err| {
                 vec![Diagnostic::error(

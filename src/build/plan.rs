@@ -36,8 +36,11 @@ pub struct Doc {
     pub path: String,
     /// The template under `templates/`, e.g. `city-plan.typ.j2`.
     pub template: String,
-    /// What the template reads.
+    /// What the template reads, while planning; the build then seals it into `context_json`.
     pub context: Value,
+    /// The context as compact JSON once sealed ([`Doc::seal`]): text costs a few kilobytes a
+    /// document where a `Value` tree costs tens (2,003 planned documents held ~100 MB of trees).
+    pub context_json: String,
     /// The document date (成文日期).
     pub date: Date,
     /// The content files it reads, relative to the content folder.
@@ -63,6 +66,24 @@ pub enum SidecarFormat {
     LedgerXlsx,
 }
 
+impl Doc {
+    /// Moves the context into its compact JSON text (what the input hash covers) and returns it.
+    pub fn seal(&mut self) -> &str {
+        if self.context_json.is_empty() {
+            self.context_json = std::mem::take(&mut self.context).to_string();
+        }
+        &self.context_json
+    }
+
+    /// What the template reads.
+    pub fn context(&self) -> Value {
+        if self.context_json.is_empty() {
+            return self.context.clone();
+        }
+        serde_json::from_str(&self.context_json).expect("a sealed context is JSON we wrote")
+    }
+}
+
 impl Sidecar {
     /// The file's bytes, from the document's context.
     pub fn render(&self, context: &Value) -> anyhow::Result<Vec<u8>> {
@@ -84,16 +105,22 @@ pub fn documents(content: &Content, report: &Report) -> Vec<Doc> {
         .collect();
     let all: Vec<PathBuf> = content.files.iter().map(|f| f.path.clone()).collect();
 
-    let mut docs = vec![city_plan(content, year, &shared)];
+    // each context is sealed into compact JSON as soon as it is planned, so the trees of
+    // thousands of documents never exist at once
+    let sealed = |mut doc: Doc| {
+        doc.seal();
+        doc
+    };
+    let mut docs = vec![sealed(city_plan(content, year, &shared))];
     for town in &content.towns {
         let inputs = town_inputs(content, town, &shared);
         if town.designation.stage == Stage::Applying
             && let Some(verdict) = report.verdict(&town.id)
         {
-            docs.push(application(content, town, verdict, year, &inputs));
+            docs.push(sealed(application(content, town, verdict, year, &inputs)));
         }
         if !town.tasks.is_empty() {
-            docs.push(town_plan(content, town, year, &inputs));
+            docs.push(sealed(town_plan(content, town, year, &inputs)));
         }
     }
     if content.towns.iter().any(|t| !t.problems.is_empty()) {
@@ -104,10 +131,14 @@ pub fn documents(content: &Content, report: &Report) -> Vec<Doc> {
             .filter(|f| f.town.is_some() || f.path == Path::new("city.yaml"))
             .map(|f| f.path.clone())
             .collect();
-        docs.push(ledger(content, year, &ledger_inputs));
+        docs.push(sealed(ledger(content, year, &ledger_inputs)));
     }
     if let Some(assessment) = &content.assessment {
-        docs.extend(assessment_documents(content, assessment, year, &all));
+        docs.extend(
+            assessment_documents(content, assessment, year, &all)
+                .into_iter()
+                .map(sealed),
+        );
     }
     docs.sort_by(|a, b| a.path.cmp(&b.path));
     docs
@@ -256,6 +287,7 @@ fn city_plan(content: &Content, year: i32, shared: &[PathBuf]) -> Doc {
         date: typeset_date(date),
         inputs: shared.to_vec(),
         inputs_sha256: String::new(),
+        context_json: String::new(),
         sidecars: Vec::new(),
     }
 }
@@ -376,6 +408,7 @@ fn application(
         date: typeset_date(date),
         inputs: inputs.to_vec(),
         inputs_sha256: String::new(),
+        context_json: String::new(),
         sidecars: Vec::new(),
     }
 }
@@ -453,6 +486,7 @@ fn town_plan(content: &Content, town: &Town, year: i32, inputs: &[PathBuf]) -> D
         date: typeset_date(date),
         inputs: inputs.to_vec(),
         inputs_sha256: String::new(),
+        context_json: String::new(),
         sidecars: Vec::new(),
     }
 }
@@ -537,6 +571,7 @@ fn ledger(content: &Content, year: i32, inputs: &[PathBuf]) -> Doc {
         date: typeset_date(date),
         inputs: inputs.to_vec(),
         inputs_sha256: String::new(),
+        context_json: String::new(),
         sidecars: vec![Sidecar {
             path: format!("{year}/city/ledger.xlsx"),
             format: SidecarFormat::LedgerXlsx,
@@ -596,11 +631,25 @@ fn assessment_documents(
             })
         })
         .collect();
-    // the chart gets the score as a Typst float literal written from the exact integer
-    let chart: Vec<Value> = ranking
-        .iter()
-        .map(|s| json!({"name": s.name, "value": s.score_text}))
-        .collect();
+    // the chart gets the score as a Typst float literal written from the exact integer; above
+    // `chart_bars` towns it shows the top and bottom halves, the middle elided
+    let bar =
+        |s: &crate::standards::assessment::Scored| json!({"name": s.name, "value": s.score_text});
+    let limit = (assessment.chart_bars as usize).max(2);
+    let (chart, chart_elided): (Vec<Value>, Value) = if n <= limit {
+        (ranking.iter().map(bar).collect(), Value::Null)
+    } else {
+        let (top, bottom) = (limit / 2, limit - limit / 2);
+        let bars = ranking[..top]
+            .iter()
+            .chain(&ranking[n - bottom..])
+            .map(bar)
+            .collect();
+        (
+            bars,
+            json!({"after": top, "from": top + 1, "to": n - bottom}),
+        )
+    };
     let commended: Vec<Value> = outcome
         .commended
         .iter()
@@ -652,6 +701,7 @@ fn assessment_documents(
         "indicators": indicators,
         "rows": rows,
         "chart": chart,
+        "chart_elided": chart_elided,
         "commended": commended,
         "supervised": supervised,
         "selection": selection,
@@ -668,6 +718,7 @@ fn assessment_documents(
         date: typeset_date(r.date.unwrap_or(city.document_date)),
         inputs: inputs.to_vec(),
         inputs_sha256: String::new(),
+        context_json: String::new(),
         sidecars: Vec::new(),
     });
     if !outcome.commended.is_empty() {
@@ -682,6 +733,7 @@ fn assessment_documents(
             date: typeset_date(c.date.unwrap_or(city.document_date)),
             inputs: inputs.to_vec(),
             inputs_sha256: String::new(),
+            context_json: String::new(),
             sidecars: Vec::new(),
         });
     }
@@ -743,6 +795,7 @@ fn assessment_documents(
             date: typeset_date(date),
             inputs: inputs.to_vec(),
             inputs_sha256: String::new(),
+            context_json: String::new(),
             sidecars: Vec::new(),
         });
     }

@@ -20,6 +20,10 @@ pub struct Assessment {
     pub selection: Selection,
     /// 评价排名通报（发文机关、文号、主送、抄送）。
     pub ranking: Issue,
+    /// 得分条形图最多画几个镇（街道），缺省 40：镇数更多时只画前一半和后一半名次，
+    /// 中间以省略行代替（完整名次见排名表）。
+    #[serde(default = "default_chart_bars")]
+    pub chart_bars: u32,
     /// 表扬通报。
     pub commendation: Issue,
     /// 督办通知书。
@@ -90,6 +94,10 @@ pub struct Selection {
     /// 有逾期未整改问题的镇（街道）一律督办，默认 false。
     #[serde(default)]
     pub supervise_overdue_problems: bool,
+}
+
+fn default_chart_bars() -> u32 {
+    40
 }
 
 fn yes() -> bool {

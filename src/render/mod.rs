@@ -3,9 +3,11 @@
 //! Undefined values are errors (strict), and every interpolated value is escaped for Typst markup
 //! automatically (a custom auto-escape for `.typ.j2` files); numbers and booleans pass as they are.
 //! Filters: `cn_date`, `money`, `wenhao`, `str` (a Typst string literal for code context).
+//! Last, every full-width mark of the markup is boxed ([`punct`]).
 
 pub mod escape;
 pub mod filters;
+pub mod punct;
 
 use std::path::{Path, PathBuf};
 
@@ -79,9 +81,14 @@ impl Renderer {
             .env
             .get_template(name)
             .map_err(|err| Box::new(self.diagnostic(name, &err)))?;
-        template
+        let source = template
             .render(Value::from_serialize(context))
-            .map_err(|err| Box::new(self.diagnostic(name, &err)))
+            .map_err(|err| Box::new(self.diagnostic(name, &err)))?;
+        Ok(if name.ends_with(".typ.j2") {
+            punct::box_fullwidth(&source)
+        } else {
+            source
+        })
     }
 
     /// Forgets parsed templates (after a template changed on disk).
