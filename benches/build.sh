@@ -13,8 +13,8 @@
 #   3. No-op rebuild: wall time and the ratio full / no-op (target ≥ 50×).
 #   4. Edit one town (the lead unit of its first task → another department of city.yaml) and
 #      rebuild: wall time (target < 1 s) and the documents it rebuilt.
-#   5. --emit-typ build to get the generated Typst sources; the typst CLI on a sample of CLI_CAP
-#      of them, one at a time and two at a time (xargs -P 2), same fonts (bundled only, no
+#   5. --emit-typ build to get the generated Typst sources; the typst CLI on an even sample of
+#      about CLI_CAP of them (every k-th in path order, so every kind is represented), one at a time and two at a time (xargs -P 2), same fonts (bundled only, no
 #      system or embedded fonts) and PDF/A-2b; ratios of the build's documents/s to the CLI's
 #      (targets ≥ 6× one at a time, ≥ 4× two at a time).
 # Targets: peak memory < 600 MB for N = 1,000; no RSS growth trend.
@@ -145,7 +145,7 @@ cp "$ROOT/templates/gongwen.typ" "$CLI/"
 i=0
 while IFS= read -r f; do
   i=$((i + 1)); cp "$f" "$CLI/doc-$(printf %04d $i).typ"
-done < <(find "$O2" -name '*.typ' | sort | head -n "$CLI_CAP")
+done < <(find "$O2" -name '*.typ' | sort | awk -v total="$DOCS" -v cap="$CLI_CAP" 'BEGIN { k = int((total + cap - 1) / cap); if (k < 1) k = 1 } (NR - 1) % k == 0')
 SAMPLE=$i
 if [ "$SAMPLE" = 0 ]; then echo "no generated sources (--emit-typ wrote none)"; exit 0; fi
 cli() { "$TYPST" compile --root "$CLI" --font-path "$ROOT/fonts" --ignore-system-fonts --ignore-embedded-fonts --pdf-standard a-2b "$1" "${1%.typ}.pdf"; }

@@ -392,3 +392,73 @@ fn coverage_errors_name_the_field_and_character_and_fallbacks_warn() {
         fallback.message
     );
 }
+
+/// Renders `text` as one body paragraph through a `.typ.j2` template (so the render stage boxes
+/// its full-width marks) and typesets it with the project's gongwen.typ.
+fn rendered_paragraph(text: &str) -> Pdf {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        common::repo().join("templates/gongwen.typ"),
+        dir.path().join("gongwen.typ"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("p.typ.j2"),
+        "#import \"gongwen.typ\": *\n#show: gongwen.with(punctuation: \"source\", fonts: {{ fonts }}, date: datetime(year: 2025, month: 1, day: 1))\n#set par(first-line-indent: 0pt)\n{{ text }}\n",
+    )
+    .unwrap();
+    let renderer = Renderer::new(dir.path(), &FONTS.typst_roles()).unwrap();
+    let source = renderer
+        .render("p.typ.j2", &serde_json::json!({ "text": text }))
+        .unwrap();
+    assert!(
+        source.contains("#fw-close(\"，\");"),
+        "the render stage boxed the marks: {source}"
+    );
+    let engine = Typesetter::new(dir.path(), FONTS.clone()).unwrap();
+    typeset(&engine, source)
+}
+
+#[test]
+fn full_width_marks_each_take_one_cell_of_the_28_character_grid() {
+    // Marks Typst would set half width: a closing mark ending the line, neighbouring marks
+    // (。” and ）、), an opening mark after a closing one. Each line is 28 cells.
+    let line = "推动（产业）、集群成链。”打造“知名”品牌（强化）要素，";
+    assert_eq!(line.chars().count(), 28);
+    let pdf = rendered_paragraph(&line.repeat(3));
+    let page = &pdf.pages[0];
+    let lines = page.lines();
+    assert_eq!(
+        lines[0].text.replace(' ', ""),
+        line,
+        "the first line holds exactly the 28 cells: {lines:#?}"
+    );
+    let pitch = 156.0 / 28.0;
+    let first: Vec<_> = page
+        .glyphs
+        .iter()
+        .filter(|g| (g.baseline - lines[0].baseline).abs() < 0.5)
+        .collect();
+    assert_eq!(first.len(), 28);
+    for (i, g) in first.iter().enumerate() {
+        // a closing mark sits at its cell's left edge, an opening one at its right edge (the
+        // glyph's advance is 1 em, the cell 0.21 pt narrower)
+        let cell = 28.0 + i as f64 * pitch;
+        assert!(
+            (mm(g.x) - cell).abs() < 0.15,
+            "cell {i} ({}) starts at {:.2} mm, not {cell:.2} mm",
+            g.text,
+            mm(g.x)
+        );
+    }
+}
+
+#[test]
+fn a_paragraph_of_more_than_500_marks_typesets() {
+    // gongwen's regex show rule fails here ("maximum grouping depth exceeded"); the render
+    // stage's boxing does not.
+    let text = "镇，".repeat(600);
+    let pdf = rendered_paragraph(&text);
+    let shown: String = pdf.text().chars().filter(|c| *c == '，').collect();
+    assert_eq!(shown.chars().count(), 600);
+}
