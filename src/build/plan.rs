@@ -765,6 +765,15 @@ fn assessment_documents(
             })
             .collect();
         let title = format!("{organ_name}关于对{}专业镇建设工作的督办通知书", town.name);
+        let fill = |text: &str| {
+            crate::model::assessment::Wording::fill(
+                text,
+                town.kind.chinese(),
+                &deadline.to_chinese(),
+                &sup.report_to,
+                &city.leading_group.short,
+            )
+        };
         let serial = sup.first_serial + i as u32;
         docs.push(Doc {
             kind: "supervision-notice",
@@ -784,6 +793,11 @@ fn assessment_documents(
                     "date": date_json(date),
                     "deadline": date_json(deadline),
                     "report_to": sup.report_to,
+                    "wording": {
+                        "rectify": fill(&sup.wording.rectify),
+                        "report": fill(&sup.wording.report),
+                        "overdue": fill(&sup.wording.overdue),
+                    },
                     "cc": sup.cc,
                     "rank": s.rank,
                     "score": s.score_text,

@@ -142,4 +142,64 @@ pub struct SupervisionIssue {
     /// 成文日期（可选；缺省为 city.yaml 的 document_date）。
     #[serde(default)]
     pub date: Option<Date>,
+    /// 督办通知书的固定段落（可选；缺省为 [`Wording::default`]）。可用占位符：
+    /// `{镇街}`（镇或街道）、`{期限}`（整改期限）、`{报送}`（report_to）、`{领导小组}`。
+    #[serde(default)]
+    pub wording: Wording,
+}
+
+/// 督办通知书中“整改要求”“报告要求”“逾期处理”三段的措辞。
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct Wording {
+    /// 整改要求。
+    pub rectify: String,
+    /// 报告要求。
+    pub report: String,
+    /// 逾期处理。
+    pub overdue: String,
+}
+
+impl Default for Wording {
+    fn default() -> Self {
+        Self {
+            rectify: "请你{镇街}高度重视，对照上述问题逐项制定整改措施，明确责任领导、责任人和整改时限，于{期限}前整改到位。".into(),
+            report: "请于{期限}前将整改情况形成书面报告，报送{报送}。书面报告实行“一事一文”，每个问题单独说明整改措施、完成情况和佐证材料。".into(),
+            overdue: "逾期未完成整改或未按时报送书面报告的，{领导小组}办公室将予以催办；催办后仍未整改到位的，在全市范围内通报，并纳入年度目标责任考核。".into(),
+        }
+    }
+}
+
+impl Wording {
+    /// `text` with its placeholders filled in.
+    pub fn fill(
+        text: &str,
+        town_kind: &str,
+        deadline: &str,
+        report_to: &str,
+        group: &str,
+    ) -> String {
+        text.replace("{镇街}", town_kind)
+            .replace("{期限}", deadline)
+            .replace("{报送}", report_to)
+            .replace("{领导小组}", group)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wording_placeholders_are_filled() {
+        let w = Wording::default();
+        let text = Wording::fill(&w.rectify, "镇", "2025年11月19日", "市工科局", "市领导小组");
+        assert_eq!(
+            text,
+            "请你镇高度重视，对照上述问题逐项制定整改措施，明确责任领导、责任人和整改时限，于2025年11月19日前整改到位。"
+        );
+        let text = Wording::fill(&w.overdue, "镇", "", "", "市领导小组");
+        assert!(text.starts_with("逾期未完成整改"), "{text}");
+        assert!(text.contains("市领导小组办公室将予以催办"), "{text}");
+    }
 }
