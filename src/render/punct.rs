@@ -42,8 +42,10 @@ fn copy(node: &SyntaxNode, out: &mut String) {
     }
 }
 
-/// Markup text with each mark replaced by `#fw-close("，");` or `#fw-open("（");`. The `;` ends
-/// the embedded call, so what follows (a `[`, a `.`, a letter) stays text.
+/// Markup text with each mark replaced by `#fw-close("，");` or `#fw-open("（");`, or by their
+/// `-next` forms where the mark follows another mark or opens a line (Typst leaves the tracking
+/// off the last glyph of a text run, and only a box after text has that to give back). The `;`
+/// ends the embedded call, so what follows (a `[`, a `.`, a letter) stays text.
 fn boxed_text(text: &str, out: &mut String) {
     for c in text.chars() {
         let function = if CLOSING.contains(&c) {
@@ -54,13 +56,23 @@ fn boxed_text(text: &str, out: &mut String) {
             out.push(c);
             continue;
         };
+        let after_text = !(out.is_empty()
+            || out.ends_with(CALL_END)
+            || out.ends_with('\n')
+            || (out.ends_with('[') && !out.ends_with("\\[")));
         out.push('#');
         out.push_str(function);
+        if !after_text {
+            out.push_str("-next");
+        }
         out.push_str("(\"");
         out.push(c);
-        out.push_str("\");");
+        out.push_str(CALL_END);
     }
 }
+
+/// How every call this pass writes ends.
+const CALL_END: &str = "\");";
 
 #[cfg(test)]
 mod tests {
@@ -70,7 +82,7 @@ mod tests {
     fn marks_in_markup_are_boxed() {
         assert_eq!(
             box_fullwidth("按照《规划》，推进。"),
-            "按照#fw-open(\"《\");规划#fw-close(\"》\");#fw-close(\"，\");推进#fw-close(\"。\");"
+            "按照#fw-open(\"《\");规划#fw-close(\"》\");#fw-close-next(\"，\");推进#fw-close(\"。\");"
         );
     }
 
@@ -78,6 +90,14 @@ mod tests {
     fn strings_comments_raw_and_labels_are_untouched() {
         let source = "#banner(number: \"永政办发〔2024〕12号\") // 注：一、\n`代码，` $x，$ <a>";
         assert_eq!(box_fullwidth(source), source);
+    }
+
+    #[test]
+    fn marks_after_marks_or_at_a_start_take_the_next_form() {
+        assert_eq!(
+            box_fullwidth("（一）甲。”\n“乙”"),
+            "#fw-open-next(\"（\");一#fw-close(\"）\");甲#fw-close(\"。\");#fw-close-next(\"”\");\n#fw-open-next(\"“\");乙#fw-close(\"”\");"
+        );
     }
 
     #[test]
