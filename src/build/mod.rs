@@ -311,6 +311,7 @@ impl Session {
                     .name(format!("zyz-typeset-{i}"))
                     .spawn_scoped(scope, move || {
                         while let Some(queue::Taken { item: doc, heavy }) = queue.take() {
+                            let done = queue.done_on_drop(heavy);
                             let result = self.make(doc, timings);
                             // Bounded memory over long batches: drop Typst's cached results that
                             // have not been used recently, and all of a city-wide document's
@@ -320,7 +321,7 @@ impl Session {
                             } else if counter.fetch_add(1, Ordering::Relaxed) % 16 == 15 {
                                 comemo::evict(1);
                             }
-                            queue.done(heavy);
+                            drop(done);
                             if tx.send((doc, result)).is_err() {
                                 break;
                             }
