@@ -192,19 +192,24 @@ fn fonts_are_embedded_subsets_and_the_pdf_is_pdfa_2b_with_chinese_metadata() {
     );
 }
 
-#[test]
-fn hostile_values_appear_verbatim_and_nothing_is_executed() {
+/// A templates folder holding the project's gongwen.typ and one template `name`.
+fn templates_with(name: &str, body: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     std::fs::copy(
         common::repo().join("templates/gongwen.typ"),
         dir.path().join("gongwen.typ"),
     )
     .unwrap();
-    std::fs::write(
-        dir.path().join("t.typ.j2"),
+    std::fs::write(dir.path().join(name), body).unwrap();
+    dir
+}
+
+#[test]
+fn hostile_values_appear_verbatim_and_nothing_is_executed() {
+    let dir = templates_with(
+        "t.typ.j2",
         "#import \"gongwen.typ\": *\n#show: gongwen.with(fonts: {{ fonts }}, date: datetime(year: 2025, month: 1, day: 1))\n{% for v in values %}{{ v }}\n\n{% endfor %}#table(columns: 1, [{{ values[0] }}])\n",
-    )
-    .unwrap();
+    );
     let hostile = [
         "#read(\"/etc/passwd\")",
         "$x$",
@@ -396,17 +401,10 @@ fn coverage_errors_name_the_field_and_character_and_fallbacks_warn() {
 /// Renders `text` as one body paragraph through a `.typ.j2` template (so the render stage boxes
 /// its full-width marks) and typesets it with the project's gongwen.typ.
 fn rendered_paragraph(text: &str) -> Pdf {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::copy(
-        common::repo().join("templates/gongwen.typ"),
-        dir.path().join("gongwen.typ"),
-    )
-    .unwrap();
-    std::fs::write(
-        dir.path().join("p.typ.j2"),
+    let dir = templates_with(
+        "p.typ.j2",
         "#import \"gongwen.typ\": *\n#show: gongwen.with(punctuation: \"source\", fonts: {{ fonts }}, date: datetime(year: 2025, month: 1, day: 1))\n#set par(first-line-indent: 0pt)\n{{ text }}\n",
-    )
-    .unwrap();
+    );
     let renderer = Renderer::new(dir.path(), &FONTS.typst_roles()).unwrap();
     let source = renderer
         .render("p.typ.j2", &serde_json::json!({ "text": text }))
