@@ -376,11 +376,16 @@ fn read_town(root: &Path, rel: &Path) -> FileResult<Town> {
     let stem = stem_of(rel).unwrap_or_default();
     if let Some(town) = &mut r.value {
         town.file = rel.to_path_buf();
-        if town.id != stem {
-            let (line, column) = r.tree.as_ref().map_or((1, 1), |t| {
+        // where the `id` field is, for both checks below (looked up only when one fails)
+        let tree = r.tree.as_ref();
+        let id_at = || {
+            tree.map_or((1, 1), |t| {
                 let p = t.locate("id").pos;
                 (p.line, p.column)
-            });
+            })
+        };
+        if town.id != stem {
+            let (line, column) = id_at();
             r.diagnostics.push(
                 Diagnostic::error(
                     root.join(rel),
@@ -397,10 +402,7 @@ fn read_town(root: &Path, rel: &Path) -> FileResult<Town> {
             );
         }
         if !valid_id(&town.id) {
-            let (line, column) = r.tree.as_ref().map_or((1, 1), |t| {
-                let p = t.locate("id").pos;
-                (p.line, p.column)
-            });
+            let (line, column) = id_at();
             r.diagnostics.push(
                 Diagnostic::error(
                     root.join(rel),
