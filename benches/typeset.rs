@@ -29,6 +29,10 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, bail};
+
+// The same allocator as the `zyz` binary (src/main.rs), so the figures are the tool's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use serde_json::Value;
 use zyz::build::{Options, Session, Timings};
 use zyz::typeset::fonts::{FontOptions, RoleMap};
@@ -428,18 +432,19 @@ fn main() -> anyhow::Result<()> {
         date: doc.date,
     };
 
+    let context = doc.context.value();
     // One thread for everything Typst does, including its internal parallel sections.
     let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build()?;
     let result = pool.install(|| -> anyhow::Result<(f64, Vec<String>, usize)> {
         // Calibrate the 4-page variant: the most tasks that still fit in TARGET_PAGES pages.
-        let total_tasks = task_count(&doc.context);
+        let total_tasks = task_count(&context);
         let mut scratch = Tally::default();
-        let (_, full_pages) = bench.one(&doc.context, "calibrate-full", &mut scratch)?;
+        let (_, full_pages) = bench.one(&context, "calibrate-full", &mut scratch)?;
         let mut candidates: Vec<(String, Value)> = (0..=total_tasks)
             .rev()
-            .map(|k| (format!("{k} of {total_tasks} tasks"), trimmed(&doc.context, k)))
+            .map(|k| (format!("{k} of {total_tasks} tasks"), trimmed(&context, k)))
             .collect();
-        let mut ctx = trimmed(&doc.context, 0);
+        let mut ctx = trimmed(&context, 0);
         for list in ["safeguards", "goals"] {
             let len = ctx.pointer(&format!("/plan/{list}")).and_then(Value::as_array).map_or(0, Vec::len);
             for k in (0..len).rev() {
@@ -537,7 +542,7 @@ fn main() -> anyhow::Result<()> {
         let mut full = Tally::default();
         let start = Instant::now();
         for i in 0..full_n {
-            bench.one(&variant(&doc.context, 200_000 + i, args.vary_every), &format!("full-{i:04}"), &mut full)?;
+            bench.one(&variant(&context, 200_000 + i, args.vary_every), &format!("full-{i:04}"), &mut full)?;
             if (i + 1) % args.evict_every == 0 {
                 comemo::evict(args.evict_age);
             }

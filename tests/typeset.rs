@@ -192,24 +192,25 @@ fn fonts_are_embedded_subsets_and_the_pdf_is_pdfa_2b_with_chinese_metadata() {
     );
 }
 
-/// A templates folder holding the project's gongwen.typ and one template `name`.
-fn templates_with(name: &str, body: &str) -> tempfile::TempDir {
+/// Renders `template` (a `.typ.j2` text over the project's gongwen.typ) with `context`, as the
+/// build does, and typesets it: the rendered source and the PDF.
+fn render_and_typeset(template: &str, context: serde_json::Value) -> (String, Pdf) {
     let dir = tempfile::tempdir().unwrap();
     std::fs::copy(
         common::repo().join("templates/gongwen.typ"),
         dir.path().join("gongwen.typ"),
     )
     .unwrap();
-    std::fs::write(dir.path().join(name), body).unwrap();
-    dir
+    std::fs::write(dir.path().join("t.typ.j2"), template).unwrap();
+    let renderer = Renderer::new(dir.path(), &FONTS.typst_roles()).unwrap();
+    let source = renderer.render("t.typ.j2", &context).unwrap();
+    let engine = Typesetter::new(dir.path(), FONTS.clone()).unwrap();
+    let pdf = typeset(&engine, source.clone());
+    (source, pdf)
 }
 
 #[test]
 fn hostile_values_appear_verbatim_and_nothing_is_executed() {
-    let dir = templates_with(
-        "t.typ.j2",
-        "#import \"gongwen.typ\": *\n#show: gongwen.with(fonts: {{ fonts }}, date: datetime(year: 2025, month: 1, day: 1))\n{% for v in values %}{{ v }}\n\n{% endfor %}#table(columns: 1, [{{ values[0] }}])\n",
-    );
     let hostile = [
         "#read(\"/etc/passwd\")",
         "$x$",
@@ -227,12 +228,10 @@ fn hostile_values_appear_verbatim_and_nothing_is_executed() {
         "`raw`",
         "#panic(\"boom\")",
     ];
-    let renderer = Renderer::new(dir.path(), &FONTS.typst_roles()).unwrap();
-    let source = renderer
-        .render("t.typ.j2", &serde_json::json!({ "values": hostile }))
-        .unwrap();
-    let engine = Typesetter::new(dir.path(), FONTS.clone()).unwrap();
-    let pdf = typeset(&engine, source);
+    let (_, pdf) = render_and_typeset(
+        "#import \"gongwen.typ\": *\n#show: gongwen.with(fonts: {{ fonts }}, date: datetime(year: 2025, month: 1, day: 1))\n{% for v in values %}{{ v }}\n\n{% endfor %}#table(columns: 1, [{{ values[0] }}])\n",
+        serde_json::json!({ "values": hostile }),
+    );
     let lines: Vec<String> = pdf.pages[0]
         .lines()
         .into_iter()
@@ -401,20 +400,15 @@ fn coverage_errors_name_the_field_and_character_and_fallbacks_warn() {
 /// Renders `text` as one body paragraph through a `.typ.j2` template (so the render stage boxes
 /// its full-width marks) and typesets it with the project's gongwen.typ.
 fn rendered_paragraph(text: &str) -> Pdf {
-    let dir = templates_with(
-        "p.typ.j2",
+    let (source, pdf) = render_and_typeset(
         "#import \"gongwen.typ\": *\n#show: gongwen.with(punctuation: \"source\", fonts: {{ fonts }}, date: datetime(year: 2025, month: 1, day: 1))\n#set par(first-line-indent: 0pt)\n{{ text }}\n",
+        serde_json::json!({ "text": text }),
     );
-    let renderer = Renderer::new(dir.path(), &FONTS.typst_roles()).unwrap();
-    let source = renderer
-        .render("p.typ.j2", &serde_json::json!({ "text": text }))
-        .unwrap();
     assert!(
         source.contains("#fw-close(\"，\");"),
         "the render stage boxed the marks: {source}"
     );
-    let engine = Typesetter::new(dir.path(), FONTS.clone()).unwrap();
-    typeset(&engine, source)
+    pdf
 }
 
 #[test]

@@ -194,7 +194,7 @@ impl Session {
                 "kind {}\npath {}\ntemplate {}\ndate {:?}\ncontext ",
                 doc.kind, doc.path, doc.template, doc.date
             ));
-            text.push_str(doc.seal());
+            text.push_str(doc.context.as_str());
             for side in &doc.sidecars {
                 text.push_str(&format!("\nsidecar {}", side.path));
             }
@@ -429,7 +429,7 @@ impl Session {
         let out = &self.options.out;
         let typ_path = out.join(&doc.path).with_extension("typ");
         let start = Instant::now();
-        let context = doc.context();
+        let context = doc.context.value();
         let source = self
             .renderer
             .render(&doc.template, &context)

@@ -36,11 +36,8 @@ pub struct Doc {
     pub path: String,
     /// The template under `templates/`, e.g. `city-plan.typ.j2`.
     pub template: String,
-    /// What the template reads, while planning; the build then seals it into `context_json`.
-    pub context: Value,
-    /// The context as compact JSON once sealed ([`Doc::seal`]): text costs a few kilobytes a
-    /// document where a `Value` tree costs tens (2,003 planned documents held ~100 MB of trees).
-    pub context_json: String,
+    /// What the template reads.
+    pub context: Context,
     /// The document date (成文日期).
     pub date: Date,
     /// The content files it reads, relative to the content folder.
@@ -66,21 +63,27 @@ pub enum SidecarFormat {
     LedgerXlsx,
 }
 
-impl Doc {
-    /// Moves the context into its compact JSON text (what the input hash covers) and returns it.
-    pub fn seal(&mut self) -> &str {
-        if self.context_json.is_empty() {
-            self.context_json = std::mem::take(&mut self.context).to_string();
-        }
-        &self.context_json
+/// A document's context, kept as compact JSON text from the moment it is planned: text costs a
+/// few kilobytes a document where a `Value` tree costs tens (2,003 planned documents held ~100 MB
+/// of trees). The text is also what the document's input hash covers.
+#[derive(Debug, Clone)]
+pub struct Context(String);
+
+impl From<Value> for Context {
+    fn from(value: Value) -> Self {
+        Self(value.to_string())
+    }
+}
+
+impl Context {
+    /// The compact JSON text.
+    pub fn as_str(&self) -> &str {
+        &self.0
     }
 
-    /// What the template reads.
-    pub fn context(&self) -> Value {
-        if self.context_json.is_empty() {
-            return self.context.clone();
-        }
-        serde_json::from_str(&self.context_json).expect("a sealed context is JSON we wrote")
+    /// The tree the template reads.
+    pub fn value(&self) -> Value {
+        serde_json::from_str(&self.0).expect("a context is JSON we wrote")
     }
 }
 
@@ -105,22 +108,16 @@ pub fn documents(content: &Content, report: &Report) -> Vec<Doc> {
         .collect();
     let all: Vec<PathBuf> = content.files.iter().map(|f| f.path.clone()).collect();
 
-    // each context is sealed into compact JSON as soon as it is planned, so the trees of
-    // thousands of documents never exist at once
-    let sealed = |mut doc: Doc| {
-        doc.seal();
-        doc
-    };
-    let mut docs = vec![sealed(city_plan(content, year, &shared))];
+    let mut docs = vec![city_plan(content, year, &shared)];
     for town in &content.towns {
         let inputs = town_inputs(content, town, &shared);
         if town.designation.stage == Stage::Applying
             && let Some(verdict) = report.verdict(&town.id)
         {
-            docs.push(sealed(application(content, town, verdict, year, &inputs)));
+            docs.push(application(content, town, verdict, year, &inputs));
         }
         if !town.tasks.is_empty() {
-            docs.push(sealed(town_plan(content, town, year, &inputs)));
+            docs.push(town_plan(content, town, year, &inputs));
         }
     }
     if content.towns.iter().any(|t| !t.problems.is_empty()) {
@@ -131,14 +128,10 @@ pub fn documents(content: &Content, report: &Report) -> Vec<Doc> {
             .filter(|f| f.town.is_some() || f.path == Path::new("city.yaml"))
             .map(|f| f.path.clone())
             .collect();
-        docs.push(sealed(ledger(content, year, &ledger_inputs)));
+        docs.push(ledger(content, year, &ledger_inputs));
     }
     if let Some(assessment) = &content.assessment {
-        docs.extend(
-            assessment_documents(content, assessment, year, &all)
-                .into_iter()
-                .map(sealed),
-        );
+        docs.extend(assessment_documents(content, assessment, year, &all));
     }
     docs.sort_by(|a, b| a.path.cmp(&b.path));
     docs
@@ -283,11 +276,11 @@ fn city_plan(content: &Content, year: i32, shared: &[PathBuf]) -> Doc {
                 "date": date,
                 "date_parts": {"year": date.year, "month": date.month, "day": date.day},
             },
-        }),
+        })
+        .into(),
         date: typeset_date(date),
         inputs: shared.to_vec(),
         inputs_sha256: String::new(),
-        context_json: String::new(),
         sidecars: Vec::new(),
     }
 }
@@ -404,11 +397,10 @@ fn application(
                 "features": town.traditional_features.iter().map(|f| json!({"kind": f.kind.chinese(), "name": f.name, "evidence": f.evidence})).collect::<Vec<_>>(),
                 "attachments": attachments,
             },
-        }),
+        }).into(),
         date: typeset_date(date),
         inputs: inputs.to_vec(),
         inputs_sha256: String::new(),
-        context_json: String::new(),
         sidecars: Vec::new(),
     }
 }
@@ -482,11 +474,11 @@ fn town_plan(content: &Content, town: &Town, year: i32, inputs: &[PathBuf]) -> D
                 "tasks": task_rows(town),
                 "list_title": format!("{}{year}年度重点任务责任清单", town.name),
             },
-        }),
+        })
+        .into(),
         date: typeset_date(date),
         inputs: inputs.to_vec(),
         inputs_sha256: String::new(),
-        context_json: String::new(),
         sidecars: Vec::new(),
     }
 }
@@ -567,11 +559,11 @@ fn ledger(content: &Content, year: i32, inputs: &[PathBuf]) -> Doc {
                 "totals": totals,
                 "by_town": by_town,
             },
-        }),
+        })
+        .into(),
         date: typeset_date(date),
         inputs: inputs.to_vec(),
         inputs_sha256: String::new(),
-        context_json: String::new(),
         sidecars: vec![Sidecar {
             path: format!("{year}/city/ledger.xlsx"),
             format: SidecarFormat::LedgerXlsx,
@@ -714,11 +706,10 @@ fn assessment_documents(
         year,
         path: format!("{year}/city/ranking.pdf"),
         template: "ranking.typ.j2".into(),
-        context: json!({"city": city, "a": common, "doc": issue_doc(r, format!("关于{year}年度专业镇建设评价排名情况的通报"))}),
+        context: json!({"city": city, "a": common, "doc": issue_doc(r, format!("关于{year}年度专业镇建设评价排名情况的通报"))}).into(),
         date: typeset_date(r.date.unwrap_or(city.document_date)),
         inputs: inputs.to_vec(),
         inputs_sha256: String::new(),
-        context_json: String::new(),
         sidecars: Vec::new(),
     });
     if !outcome.commended.is_empty() {
@@ -729,11 +720,10 @@ fn assessment_documents(
             year,
             path: format!("{year}/city/commendation.pdf"),
             template: "commendation.typ.j2".into(),
-            context: json!({"city": city, "a": common, "doc": issue_doc(c, format!("关于对{year}年度专业镇建设成效突出的镇（街道）予以表扬的通报"))}),
+            context: json!({"city": city, "a": common, "doc": issue_doc(c, format!("关于对{year}年度专业镇建设成效突出的镇（街道）予以表扬的通报"))}).into(),
             date: typeset_date(c.date.unwrap_or(city.document_date)),
             inputs: inputs.to_vec(),
             inputs_sha256: String::new(),
-            context_json: String::new(),
             sidecars: Vec::new(),
         });
     }
@@ -805,11 +795,10 @@ fn assessment_documents(
                     "overdue": overdue,
                     "open": open,
                 },
-            }),
+            }).into(),
             date: typeset_date(date),
             inputs: inputs.to_vec(),
             inputs_sha256: String::new(),
-            context_json: String::new(),
             sidecars: Vec::new(),
         });
     }

@@ -83,7 +83,10 @@ pub fn run(args: &PreviewArgs) -> anyhow::Result<Exit> {
             eprint!("{}", d.render(source.as_deref(), color));
         }
     };
-    let source = match session.renderer().render(&doc.template, &doc.context()) {
+    let source = match session
+        .renderer()
+        .render(&doc.template, &doc.context.value())
+    {
         Ok(source) => source,
         Err(d) => {
             print(&[*d]);

@@ -18,6 +18,11 @@ use crate::diag::Diagnostic;
 /// The name of our auto-escape mode.
 const TYPST: &str = "typst";
 
+/// Templates that make Typst source: escaped for Typst, and their full-width marks boxed.
+fn is_typst_template(name: &str) -> bool {
+    name.ends_with(".typ.j2")
+}
+
 /// The template environment of a process.
 pub struct Renderer {
     env: Environment<'static>,
@@ -35,7 +40,7 @@ impl Renderer {
         env.set_undefined_behavior(UndefinedBehavior::Strict);
         env.set_keep_trailing_newline(true);
         env.set_auto_escape_callback(|name| {
-            if name.ends_with(".typ.j2") {
+            if is_typst_template(name) {
                 AutoEscape::Custom(TYPST)
             } else {
                 AutoEscape::None
@@ -84,7 +89,7 @@ impl Renderer {
         let source = template
             .render(Value::from_serialize(context))
             .map_err(|err| Box::new(self.diagnostic(name, &err)))?;
-        Ok(if name.ends_with(".typ.j2") {
+        Ok(if is_typst_template(name) {
             punct::box_fullwidth(&source)
         } else {
             source

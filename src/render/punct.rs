@@ -13,7 +13,8 @@
 
 use typst::syntax::{SyntaxKind, SyntaxNode};
 
-/// Marks whose ink sits on the left of the cell; no line may start with one.
+/// Marks whose ink sits on the left of the cell; no line may start with one. (The same sets are
+/// `_closing-marks` / `_opening-marks` in templates/gongwen.typ.)
 const CLOSING: &[char] = &[
     '，', '。', '、', '；', '：', '？', '！', '）', '》', '」', '』', '】', '〕', '〗', '〉', '”',
     '’',
@@ -117,5 +118,29 @@ mod tests {
     fn text_without_marks_is_returned_as_is() {
         let source = "#let x = 1\n正文 *粗* _斜_";
         assert_eq!(box_fullwidth(source), source);
+    }
+}
+
+#[cfg(test)]
+mod same_sets {
+    use super::*;
+
+    /// The pass and gongwen.typ's `fw-*` helpers must agree on which marks are which.
+    #[test]
+    fn gongwen_lists_the_same_marks() {
+        let gongwen = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/templates/gongwen.typ"
+        ))
+        .unwrap();
+        let set = |name: &str| -> String {
+            let line = gongwen
+                .lines()
+                .find(|l| l.starts_with(&format!("#let {name} = \"")))
+                .unwrap_or_else(|| panic!("{name} in gongwen.typ"));
+            line.split('"').nth(1).unwrap().to_owned()
+        };
+        assert_eq!(set("_closing-marks"), CLOSING.iter().collect::<String>());
+        assert_eq!(set("_opening-marks"), OPENING.iter().collect::<String>());
     }
 }
