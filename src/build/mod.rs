@@ -7,7 +7,6 @@
 
 pub mod output;
 pub mod plan;
-mod queue;
 pub mod sheet;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -25,6 +24,9 @@ use crate::typeset::fonts::{FontOptions, FontSet};
 use crate::typeset::{self, Standard, Typesetter};
 use output::{Entry, Manifest};
 use plan::Doc;
+
+/// How long finished documents wait to be committed together (see [`Session::build`]).
+const COMMIT_WINDOW: Duration = Duration::from_millis(250);
 
 /// Everything a build needs to know, resolved from the command line.
 #[derive(Debug, Clone)]
@@ -294,45 +296,63 @@ impl Session {
         // manifest in step, batch by batch.
         let total = todo.len();
         let done = AtomicUsize::new(0);
-        let counter = AtomicUsize::new(0);
-        let queue = queue::Queue::new(todo.iter().copied(), |doc| doc.town.is_none());
+        // City-wide documents grow with the number of towns (the ranking of 1,000 towns holds
+        // ~300 MB while Typst lays it out): they go first and one at a time, and Typst's cache is
+        // cleared after each (nothing else reuses their layout). Town documents follow in parallel.
+        let (heavy, light): (Vec<&Doc>, Vec<&Doc>) =
+            todo.iter().copied().partition(|doc| doc.town.is_none());
         let (tx, rx) = mpsc::channel::<(&Doc, Result<Finished, Vec<Diagnostic>>)>();
         let timings = &summary.timings;
         let mut events = Vec::new();
+        // The typesetting threads are a rayon pool of their own. Typst splits its own work with
+        // rayon (page runs, PDF fonts): inside the pool a thread waiting for such a split helps
+        // with it instead of sleeping while another spins. Documents are never rayon jobs, so a
+        // waiting thread cannot pick up another whole document and nest it on its stack (that
+        // overflowed at 2,000 documents, docs/benchmarks.md).
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(self.options.jobs.max(1).min(todo.len().max(1)))
+            .thread_name(|i| format!("zyz-typeset-{i}"))
+            .build()
+            .context("cannot start the typesetting threads")?;
         std::thread::scope(|scope| -> anyhow::Result<()> {
-            // Plain threads pull documents from a shared queue. They are deliberately not rayon
-            // workers: Typst uses rayon inside compile and PDF export, and a rayon worker that
-            // waits there would steal and start another whole document, nesting documents on one
-            // stack (a stack overflow and unbounded memory in long batches).
-            for i in 0..self.options.jobs.max(1).min(todo.len().max(1)) {
-                let tx = tx.clone();
-                let (queue, counter) = (&queue, &counter);
-                std::thread::Builder::new()
-                    .name(format!("zyz-typeset-{i}"))
-                    .spawn_scoped(scope, move || {
-                        while let Some(queue::Taken { item: doc, heavy }) = queue.take() {
-                            let done = queue.done_on_drop(heavy);
-                            let result = self.make(doc, timings);
-                            // Bounded memory over long batches: drop Typst's cached results that
-                            // have not been used recently, and all of a city-wide document's
-                            // (nothing else reuses its layout).
-                            if heavy {
-                                comemo::evict(0);
-                            } else if counter.fetch_add(1, Ordering::Relaxed) % 16 == 15 {
-                                comemo::evict(1);
-                            }
-                            drop(done);
-                            if tx.send((doc, result)).is_err() {
-                                break;
-                            }
+            scope.spawn(|| {
+                for &doc in &heavy {
+                    // `install`: the other threads of the pool are free to help this one.
+                    let result = pool.install(|| self.make(doc, timings));
+                    comemo::evict(0);
+                    if tx.send((doc, result)).is_err() {
+                        return;
+                    }
+                }
+                // One loop per thread (`broadcast`), each taking the next document in order.
+                let next = AtomicUsize::new(0);
+                pool.broadcast(|_| {
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(&doc) = light.get(i) else { break };
+                        let result = self.make(doc, timings);
+                        // Bounded memory over long batches: drop Typst's cached results that have
+                        // not been used recently.
+                        if i % 16 == 15 {
+                            comemo::evict(1);
                         }
-                    })
-                    .context("cannot start a typesetting thread")?;
-            }
-            drop(tx);
+                        if tx.send((doc, result)).is_err() {
+                            break;
+                        }
+                    }
+                });
+                // The committer's `recv` ends once the last sender is gone.
+                drop(tx);
+            });
             while let Ok(first) = rx.recv() {
+                // Documents finished within a short window are committed together, so that at a
+                // thousand towns the manifest is rewritten a few times a second, not after every
+                // document. The last batch goes as soon as the threads are done.
                 let mut batch = vec![first];
-                while let Ok(more) = rx.try_recv() {
+                let until = Instant::now() + COMMIT_WINDOW;
+                while let Ok(more) =
+                    rx.recv_timeout(until.saturating_duration_since(Instant::now()))
+                {
                     batch.push(more);
                 }
                 let start = Instant::now();
