@@ -316,17 +316,20 @@ impl Session {
             .context("cannot start the typesetting threads")?;
         std::thread::scope(|scope| -> anyhow::Result<()> {
             scope.spawn(|| {
-                for &doc in &heavy {
-                    // `install`: the other threads of the pool are free to help this one.
-                    let result = pool.install(|| self.make(doc, timings));
-                    comemo::evict(0);
-                    if tx.send((doc, result)).is_err() {
-                        return;
-                    }
-                }
-                // One loop per thread (`broadcast`), each taking the next document in order.
+                // One loop per thread (`broadcast`). The first thread takes the city-wide
+                // documents, one after the other; every thread then takes town documents in
+                // order until none is left.
                 let next = AtomicUsize::new(0);
-                pool.broadcast(|_| {
+                pool.broadcast(|thread| {
+                    if thread.index() == 0 {
+                        for &doc in &heavy {
+                            let result = self.make(doc, timings);
+                            comemo::evict(0);
+                            if tx.send((doc, result)).is_err() {
+                                return;
+                            }
+                        }
+                    }
                     loop {
                         let i = next.fetch_add(1, Ordering::Relaxed);
                         let Some(&doc) = light.get(i) else { break };
