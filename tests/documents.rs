@@ -91,6 +91,28 @@ fn every_kind_is_built_and_in_the_manifest() {
     assert!(sample().join("2025/city/ledger.xlsx").is_file());
 }
 
+/// GB/T 9704: the signature never stands on a page without body text; when it does not fit
+/// below the body, the spacing is tightened. The sample's covering notice is short and leaves
+/// about 4½ grid lines under it for the attachment note (2 lines), the organ, the date and the note.
+#[test]
+fn the_city_plans_signature_shares_its_page_with_the_body() {
+    let pdf = Pdf::open(&sample().join("2025/city/action-plan.pdf")).unwrap();
+    let pages: Vec<String> = pdf.pages.iter().map(|p| squeeze(&p.text())).collect();
+    let signature = "永济市人民政府办公室2024年3月1日";
+    let sig = pages
+        .iter()
+        .position(|p| p.contains(signature))
+        .unwrap_or_else(|| panic!("no page holds the signature {signature}: {pages:#?}"));
+    assert_eq!(sig, 0, "the signature is on the notice's first page");
+    for part in [
+        "贯彻落实。",
+        "附件：永济市促进专业镇高质量发展行动计划",
+        "（此件公开发布）",
+    ] {
+        assert!(pages[0].contains(part), "page 1 lacks {part}: {}", pages[0]);
+    }
+}
+
 #[test]
 fn city_plan_carries_the_seeds_twelve_tasks_and_units_verbatim() {
     let content = loaded();
