@@ -91,7 +91,8 @@ pub struct BuildArgs {
     /// The output folder.
     #[arg(long, default_value = "output", value_name = "DIR")]
     pub out: PathBuf,
-    /// Number of documents typeset at once (default: the machine's cores).
+    /// Number of typesetting threads: documents typeset at once, all sharing Typst's own parallel
+    /// work (default: the machine's cores).
     #[arg(short = 'j', long, value_name = "N")]
     pub jobs: Option<usize>,
     /// Rebuild every document, even those whose inputs did not change.

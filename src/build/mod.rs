@@ -310,7 +310,8 @@ impl Session {
         // waiting thread cannot pick up another whole document and nest it on its stack (that
         // overflowed at 2,000 documents, docs/benchmarks.md).
         let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(self.options.jobs.max(1).min(todo.len().max(1)))
+            // `jobs` threads even for fewer documents: the idle ones help Typst's own splits.
+            .num_threads(self.options.jobs.max(1))
             .thread_name(|i| format!("zyz-typeset-{i}"))
             .build()
             .context("cannot start the typesetting threads")?;
