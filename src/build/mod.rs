@@ -297,8 +297,9 @@ impl Session {
         let total = todo.len();
         let done = AtomicUsize::new(0);
         // City-wide documents grow with the number of towns (the ranking of 1,000 towns holds
-        // ~300 MB while Typst lays it out): they go first and one at a time, and Typst's cache is
-        // cleared after each (nothing else reuses their layout). Town documents follow in parallel.
+        // ~300 MB while Typst lays it out): one thread typesets them one at a time, clearing
+        // Typst's cache after each (nothing else reuses their layout), while the other threads
+        // start on the town documents.
         let (heavy, light): (Vec<&Doc>, Vec<&Doc>) =
             todo.iter().copied().partition(|doc| doc.town.is_none());
         let (tx, rx) = mpsc::channel::<(&Doc, Result<Finished, Vec<Diagnostic>>)>();
