@@ -316,3 +316,66 @@ fn watch_rebuilds_after_a_saved_edit_and_keeps_going_after_an_error() {
     child.kill().unwrap();
     child.wait().unwrap();
 }
+
+/// A panic inside Typst (a bug of Typst's) fails only the document that set it off: the others
+/// are built, the summary names it with the rule `typst.panic`, and its generated source is kept.
+/// Typst 0.15.1 panics on a paragraph of right-to-left text ending in an Arabic combining mark
+/// when fonts that shape it are present (typst#8667); a template of an office's own could hold
+/// such markup, and an office may add fonts with `--font-path`.
+#[test]
+fn a_panic_inside_typst_fails_only_its_document() {
+    let project = common::Project::sample();
+    let templates = tempfile::tempdir().unwrap();
+    common::copy_dir(&common::repo().join("templates"), templates.path());
+    let notice = templates.path().join("supervision-notice.typ.j2");
+    let mut source = std::fs::read_to_string(&notice).unwrap();
+    source.push_str("\n#par[#text(dir: rtl)[\u{623}\u{64e}\u{645}\u{6e1}]]\n");
+    std::fs::write(&notice, source).unwrap();
+    let fonts = tempfile::tempdir().unwrap();
+    for (i, font) in typst_assets::fonts().enumerate() {
+        std::fs::write(fonts.path().join(format!("typst-{i}.otf")), font).unwrap();
+    }
+    let out = tempfile::tempdir().unwrap();
+    let output = common::zyz(
+        &common::repo(),
+        &[
+            "build",
+            "--content",
+            &project.content().display().to_string(),
+            "--templates",
+            &templates.path().display().to_string(),
+            "--fonts",
+            &common::repo().join("fonts").display().to_string(),
+            "--font-path",
+            &fonts.path().display().to_string(),
+            "--out",
+            &out.path().display().to_string(),
+        ],
+    );
+    let stderr = common::stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    let notices = ["kaizhang", "puzhou", "zhangying"];
+    for town in notices {
+        let failed = format!("2025/towns/{town}/supervision-notice.pdf was not built");
+        assert!(stderr.contains(&failed), "{failed}:\n{stderr}");
+        let dir = out.path().join(format!("2025/towns/{town}"));
+        assert!(!dir.join("supervision-notice.pdf").exists());
+        assert!(
+            dir.join("supervision-notice.typ").is_file(),
+            "the source is kept"
+        );
+        assert!(
+            dir.join("action-plan.pdf").is_file(),
+            "{town}'s other documents are built"
+        );
+    }
+    assert!(
+        stderr.contains("error[typst.panic]: Typst stopped with an internal error"),
+        "{stderr}"
+    );
+    assert!(stderr.contains(" 3 failed in "), "{stderr}");
+    let manifest = manifest(out.path());
+    let documents = manifest["documents"].as_array().unwrap();
+    assert_eq!(documents.len(), 21, "24 documents less the 3 notices");
+    assert!(documents.iter().all(|d| d["kind"] != "supervision-notice"));
+}

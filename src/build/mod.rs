@@ -25,6 +25,38 @@ use crate::typeset::{self, Standard, Typesetter};
 use output::{Entry, Manifest};
 use plan::Doc;
 
+/// Runs a Typst stage, turning a panic inside Typst (a bug of Typst's, such as typst#8667, set off
+/// by some markup) into an error on this one document: the other documents are still built and the
+/// summary names this one. The generated source is kept beside the output to reproduce it.
+fn typst_guarded<T>(
+    job: &typeset::Job,
+    typ_path: &Path,
+    stage: impl FnOnce() -> T,
+) -> Result<T, Vec<Diagnostic>> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(stage)).map_err(|panic| {
+        let what = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "no message".to_owned());
+        let _ = output::write_atomic(typ_path, job.source.as_bytes());
+        vec![
+            Diagnostic::error(
+                typ_path,
+                0,
+                0,
+                "typst.panic",
+                format!("Typst stopped with an internal error on this document: {what}"),
+            )
+            .with_hint(
+                "a bug in Typst itself, set off by this generated source (kept here); the other \
+                 documents are built. Change the template's markup that produces the failing part, \
+                 or report the source to Typst",
+            ),
+        ]
+    })
+}
+
 /// How long finished documents wait to be committed together (see [`Session::build`]).
 const COMMIT_WINDOW: Duration = Duration::from_millis(250);
 
@@ -468,7 +500,7 @@ impl Session {
             standard: self.options.standard,
         };
         let start = Instant::now();
-        let compiled = self.typesetter.compile(&job);
+        let compiled = typst_guarded(&job, &typ_path, || self.typesetter.compile(&job))?;
         Timings::add(&timings.typeset, start);
         let (document, warnings) = match compiled {
             Ok(ok) => ok,
@@ -479,7 +511,7 @@ impl Session {
             }
         };
         let start = Instant::now();
-        let pdf = self.typesetter.export(&document, &job);
+        let pdf = typst_guarded(&job, &typ_path, || self.typesetter.export(&document, &job))?;
         Timings::add(&timings.pdf, start);
         let pdf = match pdf {
             Ok(pdf) => pdf,
