@@ -39,7 +39,7 @@ fn typst_guarded<T>(
             .map(|s| s.to_string())
             .or_else(|| panic.downcast_ref::<String>().cloned())
             .unwrap_or_else(|| "no message".to_owned());
-        let _ = output::write_atomic(typ_path, job.source.as_bytes());
+        keep_source(job, typ_path);
         vec![
             Diagnostic::error(
                 typ_path,
@@ -55,6 +55,12 @@ fn typst_guarded<T>(
             ),
         ]
     })
+}
+
+/// Keeps a failed document's generated source beside its output, so that the positions in its
+/// diagnostics can be read (best effort: the diagnostics are reported either way).
+fn keep_source(job: &typeset::Job, typ_path: &Path) {
+    let _ = output::write_atomic(typ_path, job.source.as_bytes());
 }
 
 /// How long finished documents wait to be committed together (see [`Session::build`]).
@@ -505,8 +511,7 @@ impl Session {
         let (document, warnings) = match compiled {
             Ok(ok) => ok,
             Err(errors) => {
-                // The generated source is kept beside the output so the positions can be read.
-                let _ = output::write_atomic(&typ_path, job.source.as_bytes());
+                keep_source(&job, &typ_path);
                 return Err(errors);
             }
         };
@@ -516,7 +521,7 @@ impl Session {
         let pdf = match pdf {
             Ok(pdf) => pdf,
             Err(errors) => {
-                let _ = output::write_atomic(&typ_path, job.source.as_bytes());
+                keep_source(&job, &typ_path);
                 return Err(self.typesetter.diagnostics(&job, &errors));
             }
         };
