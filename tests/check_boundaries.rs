@@ -4,11 +4,11 @@
 
 mod common;
 
+use zyz::check::{Outcome, check};
 use zyz::diag::Severity;
 use zyz::model::{
     Content, Enterprise, Feature, FeatureKind, Money, NationalClaim, Percent, Stage, Town,
 };
-use zyz::standards::{Outcome, check};
 
 /// qingtou (制造业, county, 申报) and hanyang (特优农业, county, 申报) from the sample, reset to
 /// plain passing values so each row changes exactly one thing.

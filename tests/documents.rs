@@ -156,7 +156,7 @@ fn city_plan_carries_the_seeds_twelve_tasks_and_units_verbatim() {
 #[test]
 fn applications_for_every_applying_town_with_the_checklist() {
     let content = loaded();
-    let report = zyz::standards::check(&content);
+    let report = zyz::check::check(&content);
     let mut failing = 0;
     for town in content
         .towns
@@ -253,17 +253,14 @@ fn town_plans_have_targets_tasks_and_the_responsibility_list() {
 }
 
 /// Who the rule picks on the sample, computed by the library.
-fn outcome() -> (
-    Vec<zyz::standards::assessment::Scored>,
-    zyz::standards::assessment::Outcome,
-) {
+fn outcome() -> (Vec<zyz::assess::Scored>, zyz::assess::Outcome) {
     let content = loaded();
     let a = content
         .assessment
         .as_ref()
         .expect("the sample has assessment.yaml");
-    let ranking = zyz::standards::assessment::score(&content.towns, a, content.city.document_date);
-    let outcome = zyz::standards::assessment::select(&ranking, &a.selection);
+    let ranking = zyz::assess::score(&content.towns, a, content.city.document_date);
+    let outcome = zyz::assess::select(&ranking, &a.selection);
     (ranking, outcome)
 }
 

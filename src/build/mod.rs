@@ -202,7 +202,7 @@ impl Session {
         Timings::add(&timings.load, start);
 
         let start = Instant::now();
-        let report = crate::standards::check(&loaded.content);
+        let report = crate::check::check(&loaded.content);
         let mut findings = loaded.diagnostics;
         findings.extend(report.findings.iter().cloned());
         findings.extend(plan::coverage(

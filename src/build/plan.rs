@@ -7,10 +7,10 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
 
+use crate::assess::{format_score, score, select};
+use crate::check::{Outcome, Report, Verdict};
 use crate::diag::Diagnostic;
 use crate::model::{Assessment, Content, Measure, Money, ProblemStatus, Stage, TaskStatus, Town};
-use crate::standards::assessment::{format_score, score, select};
-use crate::standards::{Outcome, Report, Verdict};
 use crate::typeset::Date;
 use crate::typeset::fonts::FontSet;
 
@@ -625,8 +625,7 @@ fn assessment_documents(
         .collect();
     // the chart gets the score as a Typst float literal written from the exact integer; above
     // `chart_bars` towns it shows the top and bottom halves, the middle elided
-    let bar =
-        |s: &crate::standards::assessment::Scored| json!({"name": s.name, "value": s.score_text});
+    let bar = |s: &crate::assess::Scored| json!({"name": s.name, "value": s.score_text});
     let limit = (assessment.chart_bars as usize).max(2);
     let (chart, chart_elided): (Vec<Value>, Value) = if n <= limit {
         (ranking.iter().map(bar).collect(), Value::Null)

@@ -4,12 +4,12 @@
 use std::io::{IsTerminal, Write};
 
 use crate::Exit;
+use crate::check::{self, Report};
 use crate::cli::{CheckArgs, Format};
 use crate::diag::{self, Diagnostic};
 use crate::model::{self, Loaded};
-use crate::standards::{self, Report};
 
-/// Everything `zyz check` found: the load diagnostics and the standards report, merged and sorted.
+/// Everything `zyz check` found: the load diagnostics and the check report, merged and sorted.
 pub struct Checked {
     pub loaded: Loaded,
     pub report: Report,
@@ -19,7 +19,7 @@ pub struct Checked {
 /// Loads and checks a content folder (also used by `zyz build` before rendering).
 pub fn check_dir(content: &std::path::Path) -> anyhow::Result<Checked> {
     let loaded = model::load(content)?;
-    let report = standards::check(&loaded.content);
+    let report = check::check(&loaded.content);
     let mut findings = loaded.diagnostics.clone();
     findings.extend(report.findings.iter().cloned());
     diag::sort(&mut findings);

@@ -110,9 +110,9 @@ pub fn line(d: &Diagnostic, root: &Path) -> String {
 }
 
 /// Loads and checks a content folder; returns all findings as lines, and the report.
-pub fn run(content: &Path) -> (Vec<String>, zyz::model::Loaded, zyz::standards::Report) {
+pub fn run(content: &Path) -> (Vec<String>, zyz::model::Loaded, zyz::check::Report) {
     let loaded = zyz::model::load(content).unwrap();
-    let report = zyz::standards::check(&loaded.content);
+    let report = zyz::check::check(&loaded.content);
     let mut all: Vec<Diagnostic> = loaded.diagnostics.clone();
     all.extend(report.findings.iter().cloned());
     zyz::diag::sort(&mut all);

@@ -1,4 +1,4 @@
-//! Stage `standards`: the designation check. Every town is measured against the standard of the
+//! Stage `check`: the designation check. Every town is measured against the standard of the
 //! level it applies for (`content/standards/<level>.yaml`, data, not code), criterion by criterion,
 //! and every cross-file rule runs (departments and towns referenced must exist, deadlines inside
 //! the plan year, ledger ids unique, tasks behind schedule, overdue problems). Nothing stops at the
@@ -9,14 +9,25 @@
 //! a criterion gets an error-severity `standard.*` finding when it applies for designation or is
 //! designated (`stage: 申报 / 已认定`), a warning when it is only being cultivated (`stage: 培育`).
 //! "关联配套企业在5家左右" is a judgement call and only ever warns.
+//!
+//! One file per subject: `designation` (the criteria), `units` (departments and towns named as
+//! units), `city` (`city.yaml`, `plan.yaml`), `towns` (a town's own file), `across` (rules across
+//! towns) and `assessment` (`assessment.yaml`). Each rule pushes located findings through `At`;
+//! none stops the others.
 
-pub mod assessment;
-mod rules;
+mod across;
+mod assessment;
+mod city;
+mod designation;
+mod towns;
+mod units;
+
+use std::path::Path;
 
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Severity};
 use crate::model::Content;
 
 /// The outcome of one criterion.
@@ -98,16 +109,16 @@ impl Report {
 /// Runs every rule over the loaded content.
 pub fn check(content: &Content) -> Report {
     let mut report = Report::default();
-    let towns: rules::TownNames = content.towns.iter().map(|t| t.name.as_str()).collect();
-    rules::city(content, &towns, &mut report.findings);
-    rules::plan(content, &towns, &mut report.findings);
+    let towns: units::TownNames = content.towns.iter().map(|t| t.name.as_str()).collect();
+    city::city(content, &towns, &mut report.findings);
+    city::plan(content, &towns, &mut report.findings);
     let per_town: Vec<(Option<Verdict>, Vec<Diagnostic>)> = content
         .towns
         .par_iter()
         .map(|town| {
             let mut findings = Vec::new();
-            let verdict = rules::designation(content, town, &mut findings);
-            rules::town_data(content, &towns, town, &mut findings);
+            let verdict = designation::designation(content, town, &mut findings);
+            towns::town_data(content, &towns, town, &mut findings);
             (verdict, findings)
         })
         .collect();
@@ -115,8 +126,38 @@ pub fn check(content: &Content) -> Report {
         report.verdicts.extend(verdict);
         report.findings.append(&mut findings);
     }
-    rules::across_towns(content, &mut report.findings);
+    across::across_towns(content, &mut report.findings);
     assessment::check(content, &mut report.findings);
     crate::diag::sort(&mut report.findings);
     report
+}
+
+/// Builds a finding located at `field` of the file `rel`; every rule reports through one.
+struct At<'a> {
+    content: &'a Content,
+    rel: &'a Path,
+}
+
+impl At<'_> {
+    fn finding(
+        &self,
+        severity: Severity,
+        field: &str,
+        rule: &str,
+        message: String,
+        hint: String,
+    ) -> Diagnostic {
+        let (line, column) = self.content.locate(self.rel, field);
+        let file = self.content.display_path(self.rel);
+        let d = match severity {
+            Severity::Error => Diagnostic::error(file, line, column, rule, message),
+            Severity::Warning => Diagnostic::warning(file, line, column, rule, message),
+        };
+        let d = d.with_path(field);
+        if hint.is_empty() {
+            d
+        } else {
+            d.with_hint(hint)
+        }
+    }
 }
