@@ -34,7 +34,7 @@ use anyhow::{Context as _, bail};
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use serde_json::Value;
-use zyz::build::{Options, Session, Timings};
+use zyz::pipeline::{Options, Session, Timings};
 use zyz::typeset::fonts::{FontOptions, RoleMap};
 use zyz::typeset::{Job, Standard};
 
@@ -252,10 +252,7 @@ impl Bench<'_> {
         })?;
         tally.compile += t.elapsed();
         let t = Instant::now();
-        let pdf = self
-            .session
-            .typesetter()
-            .export(&doc, &job)
+        let pdf = zyz::export::pdf::pdf(&doc, &job)
             .map_err(|e| anyhow::anyhow!("pdf {name}: {e:?}"))?;
         tally.pdf += t.elapsed();
         let pages = doc.pages().len();
@@ -429,7 +426,7 @@ fn main() -> anyhow::Result<()> {
     let bench = Bench {
         session: &session,
         template: doc.template.clone(),
-        date: doc.date,
+        date: doc.date.into(),
     };
 
     let context = doc.context.value();

@@ -1,24 +1,43 @@
 //! zyz (专业镇): structured YAML about Chinese specialty towns in, GB/T 9704-2012 documents out.
 //!
-//! The pipeline, one module per stage, data flowing one way:
-//! `model` loads `content/*.yaml` into typed values with source locations; `check` measures the
-//! towns against the designation standards (which are data) and collects every finding; `assess`
-//! scores and ranks the towns for the year and picks whom to commend and supervise; `build`
-//! plans the documents, decides what is stale and drives the rest; `render` turns data into Typst
-//! source through minijinja templates that escape every value; `typeset` compiles that source
-//! in-process with Typst (one shared font set) and exports PDF/A; `build` then writes the files
-//! atomically and records them in `output/manifest.json`. `diag` is the one finding type all stages
-//! report with, and `cmd` holds one entry function per subcommand.
+//! The pipeline, one module per stage, data flowing one way (each stage uses only the public
+//! items of the stages above it); the modules below are listed in that order.
 
-pub mod assess;
-pub mod build;
-pub mod check;
-pub mod cli;
-pub mod cmd;
+/// The one finding type every stage reports with.
 pub mod diag;
+
+/// Load: content/*.yaml into typed values with source locations.
 pub mod model;
+
+/// Check: the towns against the designation standards (data), every finding located.
+pub mod check;
+
+/// Assess: the yearly scores and ranking, and whom to commend and supervise.
+pub mod assess;
+
+/// Plan: which documents, their contexts, inputs and output paths.
+pub mod plan;
+
+/// Render: Typst source from minijinja templates, every value escaped.
 pub mod render;
+
+/// Typeset: Typst in-process, one shared font set, ends at laid-out pages.
 pub mod typeset;
+
+/// Export: one file per output format (PDF, XLSX, PNG previews).
+pub mod export;
+
+/// Archive: atomic writes, the manifest, shard manifests, leftovers.
+pub mod archive;
+
+/// The build runner: the stages above as a handful of named steps.
+pub mod pipeline;
+
+/// The command line (clap).
+pub mod cli;
+
+/// One entry function per subcommand.
+pub mod cmd;
 
 /// Process exit codes (the design contract).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -79,7 +79,7 @@ fn every_kind_is_built_and_in_the_manifest() {
     let manifest: serde_json::Value =
         serde_json::from_slice(&std::fs::read(sample().join("manifest.json")).unwrap()).unwrap();
     let docs = manifest["documents"].as_array().unwrap();
-    for kind in zyz::build::plan::KINDS {
+    for kind in zyz::plan::KINDS {
         assert!(
             docs.iter().any(|d| d["kind"] == kind),
             "no {kind} in the manifest"

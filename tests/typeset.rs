@@ -50,8 +50,7 @@ fn gongwen(body: &str) -> String {
 }
 
 fn typeset(engine: &Typesetter, source: String) -> Pdf {
-    let out = engine
-        .typeset(&job(source))
+    let out = zyz::export::pdf::typeset(engine, &job(source))
         .unwrap_or_else(|errors| panic!("typeset failed: {errors:#?}"));
     Pdf::from_bytes(&out.pdf).unwrap()
 }
@@ -263,7 +262,7 @@ fn engine_over(files: &[(&str, &str)]) -> (tempfile::TempDir, Typesetter) {
 }
 
 fn errors_of(engine: &Typesetter, source: &str) -> Vec<zyz::diag::Diagnostic> {
-    match engine.typeset(&job(source.to_owned())) {
+    match zyz::export::pdf::typeset(engine, &job(source.to_owned())) {
         Ok(_) => panic!("expected an error for {source:?}"),
         Err(errors) => errors,
     }
@@ -272,7 +271,7 @@ fn errors_of(engine: &Typesetter, source: &str) -> Vec<zyz::diag::Diagnostic> {
 #[test]
 fn templates_cannot_read_outside_their_folder() {
     let (dir, engine) = engine_over(&[("inside.txt", "ok")]);
-    assert!(engine.typeset(&job("#read(\"inside.txt\")".into())).is_ok());
+    assert!(zyz::export::pdf::typeset(&engine, &job("#read(\"inside.txt\")".into())).is_ok());
 
     let errors = errors_of(&engine, "#read(\"../secret.txt\")");
     assert_eq!(errors[0].file, Path::new("output/test.typ"));

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use anyhow::bail;
 
 use crate::Exit;
-use crate::build::{Event, Options, Session, Summary};
+use crate::pipeline::{Event, Options, Session, Summary};
 use crate::cli::{BuildArgs, FontArgs, PdfStandardArg};
 use crate::diag::Diagnostic;
 use crate::typeset::Standard;
@@ -32,10 +32,10 @@ pub fn options_from(args: &BuildArgs) -> anyhow::Result<Options> {
         Some(text) => Some(parse_shard(text)?),
     };
     for kind in &args.kind {
-        if !crate::build::plan::KINDS.contains(&kind.as_str()) {
+        if !crate::plan::KINDS.contains(&kind.as_str()) {
             bail!(
                 "--kind {kind}: unknown document kind (hint: one of {})",
-                crate::build::plan::KINDS.join(", ")
+                crate::plan::KINDS.join(", ")
             );
         }
     }

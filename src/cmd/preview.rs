@@ -3,12 +3,14 @@
 
 use std::io::IsTerminal as _;
 
-use anyhow::{Context as _, bail};
+use anyhow::bail;
 
 use crate::Exit;
-use crate::build::plan::KINDS;
-use crate::build::{Options, Session, Timings, output};
+use crate::archive;
 use crate::cli::PreviewArgs;
+use crate::export::png;
+use crate::pipeline::{Options, Session, Timings};
+use crate::plan::KINDS;
 use crate::typeset::{self, Standard};
 
 /// Entry point of `zyz preview`.
@@ -97,7 +99,7 @@ pub fn run(args: &PreviewArgs) -> anyhow::Result<Exit> {
     let job = typeset::Job {
         source,
         source_name: args.out.join(format!("{stem}.typ")),
-        date: doc.date,
+        date: doc.date.into(),
         ident: format!("zyz/{}/{}", doc.path, doc.inputs_sha256),
         standard: Standard::PdfA2b,
     };
@@ -105,23 +107,16 @@ pub fn run(args: &PreviewArgs) -> anyhow::Result<Exit> {
         Ok(ok) => ok,
         Err(errors) => {
             // keep the generated source so the positions in the messages can be read
-            let _ = output::write_atomic(&job.source_name, job.source.as_bytes());
+            let _ = archive::write_atomic(&job.source_name, job.source.as_bytes());
             print(&errors);
             return Ok(Exit::Failure);
         }
     };
     print(&warnings);
-    let render = typst_render::RenderOptions {
-        pixel_per_pt: typst::utils::Scalar::new(f64::from(args.scale)),
-        render_bleed: false,
-    };
-    let pages = document.pages();
-    for (i, page) in pages.iter().enumerate() {
-        let png = typst_render::render(page, &render)
-            .encode_png()
-            .context("cannot encode the page as PNG")?;
+    let pages = png::pages(&document, args.scale)?;
+    for (i, png) in pages.iter().enumerate() {
         let path = args.out.join(format!("{stem}-{}.png", i + 1));
-        output::write_atomic(&path, &png)?;
+        archive::write_atomic(&path, png)?;
         println!("{}", path.display());
     }
     eprintln!(

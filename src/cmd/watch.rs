@@ -10,7 +10,7 @@ use anyhow::Context as _;
 use notify::{RecursiveMode, Watcher as _};
 
 use crate::Exit;
-use crate::build::Session;
+use crate::pipeline::Session;
 use crate::cli::BuildArgs;
 
 /// How long to wait for more events after the first one (editors save in several steps).

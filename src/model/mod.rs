@@ -27,7 +27,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 pub use assessment::{Assessment, Indicator, Measure, Selection};
-pub use city::{City, Department, LeadingGroup, Organ, Signer};
+pub use city::{City, Department, LeadingGroup, Organ, Signer, wenhao};
 pub use plan::{CityPlan, Heading, PlanIssue, PlanTask, Safeguard};
 pub use standard::{Category, FeatureKind, Level, Standard};
 pub use town::{

@@ -37,16 +37,7 @@ pub fn wenhao(prefix: &str, year: i64, serial: i64) -> Result<String, Error> {
             format!("wenhao: serial {serial} must be positive"),
         ));
     }
-    Ok(format_wenhao(prefix, year, serial))
-}
-
-/// The 文号 text itself: 机关代字〔full year〕serial号. Planning uses it for numbers it computes.
-pub fn format_wenhao(
-    prefix: &str,
-    year: impl std::fmt::Display,
-    serial: impl std::fmt::Display,
-) -> String {
-    format!("{prefix}〔{year}〕{serial}号")
+    Ok(crate::model::wenhao(prefix, year, serial))
 }
 
 /// A value as a Typst string literal, for code context (marked safe: it is already quoted).

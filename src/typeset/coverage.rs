@@ -3,11 +3,14 @@
 //! would print as an empty box with no warning from Typst: that is an error naming the field and
 //! the character. One covered only by a fallback family is a warning (it will look different).
 
-use std::collections::BTreeSet;
-use std::path::Path;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
 
 use super::fonts::{Coverage, FontSet, Role};
 use crate::diag::Diagnostic;
+use crate::model::Content;
 
 /// Fields whose text is also set in the title face (document titles, the issuing-organ mark).
 const TITLE_FIELDS: &[&str] = &["name", "title", "organ", "full_name"];
@@ -117,6 +120,48 @@ fn walk(value: &serde_json::Value, path: &mut String, f: &mut impl FnMut(&str, &
         }
         _ => {}
     }
+}
+
+/// Glyph coverage of every content file's data, against the fonts of its role.
+pub fn of_content(
+    content: &Content,
+    sources: &BTreeMap<PathBuf, String>,
+    fonts: &FontSet,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let mut check = |relative: &Path, value: Value| {
+        let file = content.root.join(relative);
+        let source = sources
+            .get(&file)
+            .or_else(|| sources.get(relative))
+            .map(String::as_str);
+        out.extend(check(
+            fonts, &file, source, &value,
+        ));
+    };
+    for town in &content.towns {
+        let relative = town
+            .file
+            .strip_prefix(&content.root)
+            .unwrap_or(&town.file)
+            .to_path_buf();
+        check(&relative, serde_json::to_value(town).unwrap_or(Value::Null));
+    }
+    check(
+        Path::new("city.yaml"),
+        serde_json::to_value(&content.city).unwrap_or(Value::Null),
+    );
+    check(
+        Path::new("plan.yaml"),
+        serde_json::to_value(&content.plan).unwrap_or(Value::Null),
+    );
+    if let Some(assessment) = &content.assessment {
+        check(
+            Path::new("assessment.yaml"),
+            serde_json::to_value(assessment).unwrap_or(Value::Null),
+        );
+    }
+    out
 }
 
 #[cfg(test)]

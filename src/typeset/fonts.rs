@@ -226,24 +226,7 @@ impl FontSet {
             eprintln!("warning: {warning}");
         }
 
-        let book: &FontBook = store.book();
-        let mut role_faces = BTreeMap::new();
-        for role in Role::ALL {
-            let mut families = Vec::new();
-            for family in options.roles.families(role) {
-                let indices: Vec<usize> = book.select_family(&family.to_lowercase()).collect();
-                families.push((family.clone(), indices));
-            }
-            if families.iter().all(|(_, ix)| ix.is_empty()) {
-                bail!(
-                    "no font for role `{}` ({}): none of {:?} is available (hint: `zyz fonts` lists the families found; add fonts with --font-path DIR)",
-                    role.key(),
-                    role.class(),
-                    options.roles.families(role)
-                );
-            }
-            role_faces.insert(role, families);
-        }
+        let role_faces = resolve_roles(store.book(), &options.roles)?;
 
         let mut digest = sha2_hex_of(faces.iter().map(|f| {
             let size = std::fs::metadata(&f.path).map(|m| m.len()).unwrap_or(0);
@@ -358,6 +341,33 @@ impl FontSet {
         out.push(')');
         out
     }
+}
+
+/// Each role's families, in order of preference, with the faces of each found in `book`. Fails
+/// when none of a role's families is there.
+fn resolve_roles(
+    book: &FontBook,
+    roles: &RoleMap,
+) -> anyhow::Result<BTreeMap<Role, Vec<(String, Vec<usize>)>>> {
+    let mut role_faces = BTreeMap::new();
+    for role in Role::ALL {
+        let mut families = Vec::new();
+        for family in roles.families(role) {
+            let indices: Vec<usize> = book.select_family(&family.to_lowercase()).collect();
+            families.push((family.clone(), indices));
+        }
+        if families.iter().all(|(_, ix)| ix.is_empty()) {
+            bail!(
+                "no font for role `{}` ({}): none of {:?} is available (hint: `zyz fonts` lists the families found; add fonts with --font-path DIR)",
+                role.key(),
+                role.class(),
+                roles.families(role)
+            );
+        }
+        role_faces.insert(role, families);
+    }
+
+    Ok(role_faces)
 }
 
 /// Font files fontdb silently skips (WOFF/WOFF2 load as zero faces): say so instead.

@@ -1,88 +1,17 @@
-//! Build stage, output: atomic file writes and `output/manifest.json`.
-//!
-//! Every file is written to a temporary file in its own folder and renamed into place, so a reader
-//! (or a killed build) only ever sees a complete old file or a complete new one. The manifest is
-//! rewritten after each batch of finished documents, right after their files were renamed into
-//! place, and names exactly what is on disk.
+//! Archive stage: what lands in the output folder lands whole. Every file is written to a
+//! temporary file in its own folder and renamed into place, so a reader (or a killed build) only
+//! ever sees a complete old file or a complete new one; `manifest` keeps `output/manifest.json`
+//! naming exactly what is on disk.
+
+pub mod manifest;
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
-use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-/// The manifest's file name inside the output folder.
-pub const MANIFEST: &str = "manifest.json";
-
-/// One document in the manifest (the design contract's fields, in its order).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Entry {
-    /// Relative to the output folder, with `/` separators.
-    pub path: String,
-    pub kind: String,
-    pub town: Option<String>,
-    pub year: i32,
-    pub inputs_sha256: String,
-    pub sha256: String,
-    pub pages: usize,
-}
-
-/// `output/manifest.json`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Manifest {
-    pub documents: Vec<Entry>,
-}
-
-impl Manifest {
-    /// Reads the manifest of `out`; a missing or unreadable one counts as empty (everything is
-    /// rebuilt, and the old file is replaced at the end).
-    pub fn read(out: &Path) -> Self {
-        std::fs::read(out.join(MANIFEST))
-            .ok()
-            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
-            .unwrap_or_default()
-    }
-
-    /// Sorted by path, pretty-printed with a final newline: the same documents give the same bytes.
-    pub fn to_bytes(&self) -> Vec<u8> {
-        let mut sorted = self.clone();
-        sorted.documents.sort_by(|a, b| a.path.cmp(&b.path));
-        let mut bytes = serde_json::to_vec_pretty(&sorted).expect("manifest serialises");
-        bytes.push(b'\n');
-        bytes
-    }
-
-    /// Writes the manifest atomically, unless the file already holds exactly these bytes.
-    pub fn write(&self, out: &Path) -> anyhow::Result<()> {
-        write_if_changed(&out.join(MANIFEST), &self.to_bytes())
-    }
-
-    /// Writes the manifest; for a shard build also `manifest.shard-K-of-N.json` with the shard's
-    /// own entries, which a later build in a folder holding every shard's files takes in.
-    pub fn write_to(&self, out: &Path, shard: Option<(u32, u32)>) -> anyhow::Result<()> {
-        self.write(out)?;
-        if let Some((k, n)) = shard {
-            let own = Manifest {
-                documents: self
-                    .documents
-                    .iter()
-                    .filter(|e| super::shard_of(&e.path, n) == k)
-                    .cloned()
-                    .collect(),
-            };
-            write_if_changed(
-                &out.join(format!("manifest.shard-{k}-of-{n}.json")),
-                &own.to_bytes(),
-            )?;
-        }
-        Ok(())
-    }
-
-    pub fn get(&self, path: &str) -> Option<&Entry> {
-        self.documents.iter().find(|e| e.path == path)
-    }
-}
+pub use manifest::{Entry, MANIFEST, Manifest};
 
 /// Writes `bytes` to `path` through a temporary file in the same folder and a rename.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
@@ -178,6 +107,17 @@ pub fn remove_leftovers(out: &Path) -> Vec<PathBuf> {
     removed
 }
 
+/// Removes the empty folders between `path` and `stop` (after a document was removed).
+pub fn remove_empty_parents(path: &Path, stop: &Path) {
+    let mut dir = path.parent();
+    while let Some(d) = dir {
+        if d == stop || std::fs::remove_dir(d).is_err() {
+            break;
+        }
+        dir = d.parent();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -194,28 +134,5 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names, vec![std::ffi::OsString::from("b.pdf")]);
-    }
-
-    #[test]
-    fn manifest_bytes_are_sorted_and_stable() {
-        let entry = |p: &str| Entry {
-            path: p.into(),
-            kind: "ledger".into(),
-            town: None,
-            year: 2025,
-            inputs_sha256: "i".into(),
-            sha256: "s".into(),
-            pages: 1,
-        };
-        let a = Manifest {
-            documents: vec![entry("b.pdf"), entry("a.pdf")],
-        };
-        let b = Manifest {
-            documents: vec![entry("a.pdf"), entry("b.pdf")],
-        };
-        assert_eq!(a.to_bytes(), b.to_bytes());
-        let text = String::from_utf8(a.to_bytes()).unwrap();
-        assert!(text.find("a.pdf").unwrap() < text.find("b.pdf").unwrap());
-        assert!(text.contains("\"town\": null"));
     }
 }

@@ -1,4 +1,4 @@
-//! Build stage, spreadsheets: files made beside a PDF from the same template context — today the
+//! Export stage, XLSX: spreadsheets made beside a PDF from the same template context — today the
 //! problem ledger as `ledger.xlsx` (rust_xlsxwriter). Same context, same bytes: the document
 //! properties carry the document date, never the wall clock, and the zip entries have a fixed
 //! timestamp.
@@ -6,6 +6,25 @@
 use anyhow::Context as _;
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook};
 use serde_json::Value;
+
+use super::{Exporter, Laid};
+use crate::diag::Diagnostic;
+
+/// The problem ledger as a workbook (`ledger.xlsx`, beside `ledger.pdf`).
+pub struct LedgerXlsx;
+
+impl Exporter for LedgerXlsx {
+    fn name(&self) -> &'static str {
+        "xlsx"
+    }
+
+    fn export(&self, laid: &Laid) -> Result<Vec<u8>, Vec<Diagnostic>> {
+        ledger_xlsx(laid.context).map_err(|err| {
+            let path = laid.job.source_name.with_extension("xlsx");
+            vec![Diagnostic::error(path, 0, 0, "write", format!("{err:#}"))]
+        })
+    }
+}
 
 /// The ledger's columns: header and the context field each shows.
 const COLUMNS: [(&str, &str, f64); 11] = [

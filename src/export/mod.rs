@@ -1,0 +1,43 @@
+//! Export stage: one file per output format, written from a laid-out document (and the context it
+//! was planned with). Every format implements [`Exporter`]; the build asks [`exporter`] for the
+//! one a planned file names. `png` (page previews for `zyz preview`) makes several files of one
+//! document and stands beside the trait.
+
+pub mod pdf;
+pub mod png;
+pub mod xlsx;
+
+use serde_json::Value;
+use typst_layout::PagedDocument;
+
+use crate::diag::Diagnostic;
+use crate::plan::{Doc, Format};
+use crate::typeset::{Job, Typesetter};
+
+/// What an exporter is given: one planned document, laid out.
+pub struct Laid<'a> {
+    pub doc: &'a Doc,
+    /// The planned context the template read (`doc.context` as a tree).
+    pub context: &'a Value,
+    /// The Typst job the pages were laid out from (source, date, identifier, standard).
+    pub job: &'a Job,
+    pub document: &'a PagedDocument,
+    /// For turning Typst's diagnostics into ours.
+    pub typesetter: &'a Typesetter,
+}
+
+/// One output format.
+pub trait Exporter: Sync {
+    /// The format's name, as configuration spells it (`pdf`, `xlsx`).
+    fn name(&self) -> &'static str;
+    /// The file's bytes; errors are findings about the document.
+    fn export(&self, laid: &Laid) -> Result<Vec<u8>, Vec<Diagnostic>>;
+}
+
+/// The exporter of a planned file's format.
+pub fn exporter(format: Format) -> &'static dyn Exporter {
+    match format {
+        Format::Pdf => &pdf::Pdf,
+        Format::Xlsx => &xlsx::LedgerXlsx,
+    }
+}

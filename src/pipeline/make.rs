@@ -1,0 +1,147 @@
+//! Pipeline, one document: render its template, typeset the source, export the PDF and the files
+//! beside it into temporary files that wait for the committer. A failure (even a panic inside
+//! Typst) stays this document's own.
+
+use std::path::Path;
+use std::time::Instant;
+
+use serde_json::Value;
+use typst_layout::PagedDocument;
+
+use super::{Finished, Session, Timings};
+use crate::archive::{self, Staged};
+use crate::diag::Diagnostic;
+use crate::export::{self, Laid};
+use crate::plan::{Doc, Format};
+use crate::typeset;
+
+impl Session {
+    /// Renders, typesets and exports one document; its files wait in temporary files beside
+    /// their targets.
+    fn make(&self, doc: &Doc, timings: &Timings) -> Result<Finished, Vec<Diagnostic>> {
+        let typ_path = self.options.out.join(&doc.path).with_extension("typ");
+        let context = doc.context.value();
+        let (job, document, warnings) = self.lay_out(doc, &context, &typ_path, timings)?;
+        let laid = Laid {
+            doc,
+            context: &context,
+            job: &job,
+            document: &document,
+            typesetter: &self.typesetter,
+        };
+        let start = Instant::now();
+        let pdf = typst_guarded(&job, &typ_path, || {
+            export::exporter(Format::Pdf).export(&laid)
+        })?
+        .inspect_err(|_| keep_source(&job, &typ_path))?;
+        Timings::add(&timings.pdf, start);
+        let start = Instant::now();
+        let staged = self.stage(&laid, &pdf)?;
+        Timings::add(&timings.write, start);
+        Ok(Finished {
+            sha256: archive::sha256_hex(&pdf),
+            pages: document.pages().len(),
+            staged: staged.0,
+            sidecars: staged.1,
+            warnings,
+        })
+    }
+
+    /// Renders the document's template and typesets the source into pages.
+    fn lay_out(
+        &self,
+        doc: &Doc,
+        context: &Value,
+        typ_path: &Path,
+        timings: &Timings,
+    ) -> Result<(typeset::Job, PagedDocument, Vec<Diagnostic>), Vec<Diagnostic>> {
+        let start = Instant::now();
+        let source = self
+            .renderer
+            .render(&doc.template, context)
+            .map_err(|d| vec![*d])?;
+        Timings::add(&timings.render, start);
+        let job = typeset::Job {
+            source,
+            source_name: typ_path.to_path_buf(),
+            date: doc.date.into(),
+            ident: format!("zyz/{}/{}", doc.path, doc.inputs_sha256),
+            standard: self.options.standard,
+        };
+        let start = Instant::now();
+        let compiled = typst_guarded(&job, typ_path, || self.typesetter.compile(&job))?;
+        Timings::add(&timings.typeset, start);
+        match compiled {
+            Ok((document, warnings)) => Ok((job, document, warnings)),
+            Err(errors) => {
+                keep_source(&job, typ_path);
+                Err(errors)
+            }
+        }
+    }
+
+    /// Writes the PDF and the document's other files to temporary files beside their targets
+    /// (and the generated source with `--emit-typ`).
+    fn stage(&self, laid: &Laid, pdf: &[u8]) -> Result<(Staged, Vec<Staged>), Vec<Diagnostic>> {
+        let out = &self.options.out;
+        let target = out.join(&laid.doc.path);
+        let staged = Staged::new(&target, pdf).map_err(|err| vec![write_error(&target, &err)])?;
+        let mut sidecars = Vec::new();
+        for side in &laid.doc.sidecars {
+            let target = out.join(&side.path);
+            let bytes = export::exporter(side.format).export(laid)?;
+            sidecars
+                .push(Staged::new(&target, &bytes).map_err(|err| vec![write_error(&target, &err)])?);
+        }
+        if self.options.emit_typ {
+            let typ_path = &laid.job.source_name;
+            archive::write_if_changed(typ_path, laid.job.source.as_bytes())
+                .map_err(|err| vec![write_error(typ_path, &err)])?;
+        }
+        Ok((staged, sidecars))
+    }
+}
+
+/// Runs a Typst stage, turning a panic inside Typst (a bug of Typst's, such as typst#8667, set off
+/// by some markup) into an error on this one document: the other documents are still built and the
+/// summary names this one. The generated source is kept beside the output to reproduce it.
+fn typst_guarded<T>(
+    job: &typeset::Job,
+    typ_path: &Path,
+    stage: impl FnOnce() -> T,
+) -> Result<T, Vec<Diagnostic>> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(stage)).map_err(|panic| {
+        let what = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "no message".to_owned());
+        keep_source(job, typ_path);
+        vec![
+            Diagnostic::error(
+                typ_path,
+                0,
+                0,
+                "typst.panic",
+                format!("Typst stopped with an internal error on this document: {what}"),
+            )
+            .with_hint(
+                "a bug in Typst itself, set off by this generated source (kept here); the other \
+                 documents are built. Change the template's markup that produces the failing part, \
+                 or report the source to Typst",
+            ),
+        ]
+    })
+}
+
+/// Keeps a failed document's generated source beside its output, so that the positions in its
+/// diagnostics can be read (best effort: the diagnostics are reported either way).
+fn keep_source(job: &typeset::Job, typ_path: &Path) {
+    let _ = archive::write_atomic(typ_path, job.source.as_bytes());
+}
+
+/// A failed write as a finding on the file.
+pub(super) fn write_error(path: &Path, err: &anyhow::Error) -> Diagnostic {
+    Diagnostic::error(path, 0, 0, "write", format!("{err:#}"))
+}
+

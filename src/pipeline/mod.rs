@@ -1,0 +1,573 @@
+//! Pipeline: the build runner. It drives the stages over the content — load, check, plan; decide what is
+//! stale; remove what is gone; render, typeset and export the rest in parallel with one shared
+//! font set; commit every file atomically and keep `output/manifest.json` true to what is on disk.
+//! [`Session::build`] reads as those steps, each a method below; `make` makes one document.
+//!
+//! A [`Session`] lives as long as the process (one for `zyz build`, one for all rebuilds of
+//! `zyz watch`): fonts are scanned once and the Typst caches are shared.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use anyhow::Context as _;
+use serde_json::Value;
+use typst_layout::PagedDocument;
+
+mod make;
+
+use crate::archive::{self, Entry, Manifest, Staged};
+use crate::diag::{self, Diagnostic};
+use crate::export::{self, Laid};
+use crate::plan::{self, Doc, Format};
+use crate::render::Renderer;
+use crate::typeset::fonts::{FontOptions, FontSet};
+use crate::typeset::{self, Standard, Typesetter};
+
+/// How long finished documents wait to be committed together (see [`Session::build`]).
+const COMMIT_WINDOW: Duration = Duration::from_millis(250);
+
+/// Everything a build needs to know, resolved from the command line.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub content: PathBuf,
+    pub templates: PathBuf,
+    pub out: PathBuf,
+    pub fonts: FontOptions,
+    pub jobs: usize,
+    pub force: bool,
+    pub kinds: Vec<String>,
+    pub towns: Vec<String>,
+    /// `(k, n)`: build the k-th (1-based) of n shares.
+    pub shard: Option<(u32, u32)>,
+    pub emit_typ: bool,
+    pub standard: Standard,
+}
+
+/// Time spent per stage, summed over documents (nanoseconds).
+#[derive(Debug, Default)]
+pub struct Timings {
+    pub load: AtomicU64,
+    pub check: AtomicU64,
+    pub render: AtomicU64,
+    pub typeset: AtomicU64,
+    pub pdf: AtomicU64,
+    pub write: AtomicU64,
+}
+
+impl Timings {
+    fn add(counter: &AtomicU64, since: Instant) {
+        counter.fetch_add(since.elapsed().as_nanos() as u64, Ordering::Relaxed);
+    }
+
+    /// `stage  seconds` lines.
+    pub fn report(&self) -> String {
+        let rows = [
+            ("load", &self.load),
+            ("check", &self.check),
+            ("render", &self.render),
+            ("typeset", &self.typeset),
+            ("pdf", &self.pdf),
+            ("write", &self.write),
+        ];
+        rows.iter()
+            .map(|(name, v)| {
+                format!(
+                    "  {name:<8} {:>9.3} s\n",
+                    v.load(Ordering::Relaxed) as f64 / 1e9
+                )
+            })
+            .collect()
+    }
+}
+
+/// What happened to one document.
+#[derive(Debug)]
+pub enum Event {
+    Built {
+        path: String,
+        pages: usize,
+        warnings: Vec<Diagnostic>,
+    },
+    Failed {
+        path: String,
+        diagnostics: Vec<Diagnostic>,
+    },
+}
+
+/// The outcome of one build.
+#[derive(Debug, Default)]
+pub struct Summary {
+    pub planned: usize,
+    pub built: Vec<String>,
+    pub skipped: usize,
+    pub removed: Vec<String>,
+    /// Documents that failed, each with the findings that explain why.
+    pub failed: Vec<(String, Vec<Diagnostic>)>,
+    /// Content findings (load, check, glyph coverage): errors and warnings.
+    pub findings: Vec<Diagnostic>,
+    /// Warnings Typst gave while typesetting.
+    pub typst_warnings: Vec<Diagnostic>,
+    /// Source texts of content files, for rendering findings with their line.
+    pub sources: BTreeMap<PathBuf, String>,
+    pub timings: Timings,
+    pub elapsed: Duration,
+}
+
+impl Summary {
+    /// Whether the build should exit with 1 (a content error or a failed document).
+    pub fn has_errors(&self) -> bool {
+        !self.failed.is_empty() || self.findings.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// A long-lived build context: fonts, templates and Typst caches shared by every build.
+pub struct Session {
+    pub options: Options,
+    typesetter: Arc<Typesetter>,
+    renderer: Renderer,
+}
+
+/// The result of [`Session::prepare`].
+pub struct Prepared {
+    pub docs: Vec<Doc>,
+    pub findings: Vec<Diagnostic>,
+    /// Content files (relative to the content folder) with errors that block their documents.
+    pub blocked: BTreeSet<PathBuf>,
+    /// Towns whose file exists but could not be loaded: their old documents are kept.
+    pub broken_towns: BTreeSet<String>,
+    pub sources: BTreeMap<PathBuf, String>,
+}
+
+/// A typeset document whose files wait to be moved into place.
+struct Finished {
+    sha256: String,
+    pages: usize,
+    staged: Staged,
+    /// Files made beside the PDF (the ledger's spreadsheet), committed with it.
+    sidecars: Vec<Staged>,
+    warnings: Vec<Diagnostic>,
+}
+
+/// One document's result, as the typesetting threads hand it to the committer.
+type Made<'a> = (&'a Doc, Result<Finished, Vec<Diagnostic>>);
+
+impl Session {
+    /// Scans the fonts (once) and opens the templates.
+    pub fn new(options: Options) -> anyhow::Result<Self> {
+        let fonts = Arc::new(FontSet::load(&options.fonts)?);
+        let typesetter = Arc::new(Typesetter::new(&options.templates, fonts.clone())?);
+        let renderer = Renderer::new(&options.templates, &fonts.typst_roles())?;
+        Ok(Self {
+            options,
+            typesetter,
+            renderer,
+        })
+    }
+
+    pub fn typesetter(&self) -> &Typesetter {
+        &self.typesetter
+    }
+
+    pub fn renderer(&self) -> &Renderer {
+        &self.renderer
+    }
+
+    /// Forgets cached templates (call after a template file changed).
+    pub fn reload_templates(&mut self) {
+        self.renderer.reset();
+        self.typesetter.reset();
+    }
+
+    /// Loads, checks and plans: the documents of the current content, with their input hashes,
+    /// plus the content findings. Shared by `build`, `watch` and `preview`.
+    pub fn prepare(&self, timings: &Timings) -> anyhow::Result<Prepared> {
+        let start = Instant::now();
+        let loaded = crate::model::load(&self.options.content)?;
+        Timings::add(&timings.load, start);
+
+        let start = Instant::now();
+        let report = crate::check::check(&loaded.content);
+        let mut findings = loaded.diagnostics;
+        findings.extend(report.findings.iter().cloned());
+        findings.extend(typeset::coverage::of_content(
+            &loaded.content,
+            &loaded.sources,
+            self.typesetter.fonts(),
+        ));
+        diag::sort(&mut findings);
+        findings.dedup();
+        Timings::add(&timings.check, start);
+
+        let mut docs = plan::documents(&loaded.content, &report);
+        self.hash_inputs(&mut docs)?;
+        // Files with errors block the documents that read them (a town with a broken file keeps
+        // its previous documents); designation-standard findings do not block anything.
+        let blocked: BTreeSet<PathBuf> = findings
+            .iter()
+            .filter(|d| d.is_error() && !d.rule.starts_with("standard"))
+            .map(|d| diag::display_path(&d.file, &self.options.content))
+            .collect();
+        let broken_towns = plan::broken_towns(&loaded.content, &findings, &self.options.content);
+        Ok(Prepared {
+            docs,
+            findings,
+            blocked,
+            broken_towns,
+            sources: loaded.sources,
+        })
+    }
+
+    /// A document's input hash covers exactly what its template can read: its context (the data
+    /// planned for it), its date, the template folder, the fonts and the tool version. So an edit
+    /// rebuilds only the documents whose data it changes, wherever the data came from; `inputs`
+    /// still says which files a document is built from (an error in one of them blocks it).
+    fn hash_inputs(&self, docs: &mut [Doc]) -> anyhow::Result<()> {
+        let salt = format!(
+            "zyz {}\ntemplates {}\nfonts {}\nstandard {:?}\nSOURCE_DATE_EPOCH {}\n",
+            env!("CARGO_PKG_VERSION"),
+            hash_folder(&self.options.templates)?,
+            self.typesetter.fonts().fingerprint(),
+            self.options.standard,
+            std::env::var("SOURCE_DATE_EPOCH").unwrap_or_default()
+        );
+        for doc in docs {
+            let mut text = salt.clone();
+            text.push_str(&format!(
+                "kind {}\npath {}\ntemplate {}\ndate {:?}\ncontext ",
+                doc.kind,
+                doc.path,
+                doc.template,
+                typeset::Date::from(doc.date)
+            ));
+            text.push_str(doc.context.as_str());
+            for side in &doc.sidecars {
+                text.push_str(&format!("\nsidecar {}", side.path));
+            }
+            doc.inputs_sha256 = archive::sha256_hex(text.as_bytes());
+        }
+        Ok(())
+    }
+
+    /// Builds what is stale (or everything with `force`), removes what is gone, writes the
+    /// manifest. `on_event` sees each document as it finishes (progress display).
+    pub fn build(
+        &self,
+        on_event: &(dyn Fn(&Event, usize, usize) + Sync),
+    ) -> anyhow::Result<Summary> {
+        let started = Instant::now();
+        let mut summary = Summary::default();
+        let prepared = self.prepare(&summary.timings)?;
+        let mut manifest = self.open_output()?;
+        let todo = self.stale(&prepared, &manifest, &mut summary);
+        self.remove_gone(&prepared, &mut manifest, &mut summary)?;
+        manifest.write_to(&self.options.out, self.options.shard)?;
+        let events = self.make_all(&todo, &mut manifest, &summary.timings, on_event)?;
+        manifest.write_to(&self.options.out, self.options.shard)?;
+        for event in events {
+            match event {
+                Event::Built { path, warnings, .. } => {
+                    summary.built.push(path);
+                    summary.typst_warnings.extend(warnings);
+                }
+                Event::Failed { path, diagnostics } => summary.failed.push((path, diagnostics)),
+            }
+        }
+        summary.built.sort();
+        summary.failed.sort_by(|a, b| a.0.cmp(&b.0));
+        summary.findings = prepared.findings;
+        summary.sources = prepared.sources;
+        summary.elapsed = started.elapsed();
+        Ok(summary)
+    }
+
+    /// Creates the output folder, removes a killed build's temporary files and reads the
+    /// manifest, taking in the manifests of shard builds copied here.
+    fn open_output(&self) -> anyhow::Result<Manifest> {
+        let out = &self.options.out;
+        std::fs::create_dir_all(out)
+            .with_context(|| format!("cannot create the output folder {}", out.display()))?;
+        archive::remove_leftovers(out);
+        let mut manifest = Manifest::read(out);
+        archive::manifest::adopt_shard_manifests(out, &mut manifest);
+        Ok(manifest)
+    }
+
+    /// The selected documents that must be made: not blocked by a content error, and not already
+    /// on disk with the same input hash (unless `force`). Blocked ones are counted as failed.
+    fn stale<'a>(
+        &self,
+        prepared: &'a Prepared,
+        manifest: &Manifest,
+        summary: &mut Summary,
+    ) -> Vec<&'a Doc> {
+        let out = &self.options.out;
+        let mut todo = Vec::new();
+        for doc in prepared.docs.iter().filter(|d| self.selects(d)) {
+            summary.planned += 1;
+            if let Some(bad) = doc.inputs.iter().find(|i| prepared.blocked.contains(*i)) {
+                let why: Vec<Diagnostic> = prepared
+                    .findings
+                    .iter()
+                    .filter(|d| {
+                        d.is_error() && diag::display_path(&d.file, &self.options.content) == *bad
+                    })
+                    .cloned()
+                    .collect();
+                summary.failed.push((doc.path.clone(), why));
+                continue;
+            }
+            let fresh = manifest.get(&doc.path).is_some_and(|e| {
+                e.inputs_sha256 == doc.inputs_sha256 && out.join(&e.path).is_file()
+            }) && doc.sidecars.iter().all(|s| out.join(&s.path).is_file());
+            if fresh && !self.options.force {
+                summary.skipped += 1;
+            } else {
+                todo.push(doc);
+            }
+        }
+        todo
+    }
+
+    /// Removes the documents that are no longer planned (within the selection being built); a
+    /// town whose file failed to load keeps its documents.
+    fn remove_gone(
+        &self,
+        prepared: &Prepared,
+        manifest: &mut Manifest,
+        summary: &mut Summary,
+    ) -> anyhow::Result<()> {
+        let out = &self.options.out;
+        let planned: BTreeSet<&str> = prepared.docs.iter().map(|d| d.path.as_str()).collect();
+        let mut kept = Vec::new();
+        for entry in std::mem::take(&mut manifest.documents) {
+            let gone = !planned.contains(entry.path.as_str())
+                && self.selects_entry(&entry)
+                && !entry
+                    .town
+                    .as_ref()
+                    .is_some_and(|t| prepared.broken_towns.contains(t));
+            if !gone {
+                kept.push(entry);
+                continue;
+            }
+            let path = out.join(&entry.path);
+            match std::fs::remove_file(&path) {
+                Ok(()) => {}
+                Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
+                Err(err) => {
+                    return Err(err).with_context(|| format!("cannot remove {}", path.display()));
+                }
+            }
+            archive::remove_empty_parents(&path, out);
+            summary.removed.push(entry.path);
+        }
+        manifest.documents = kept;
+        Ok(())
+    }
+
+    /// Typesets `todo` in parallel; the committer (this thread) moves finished files into place
+    /// and keeps the manifest in step, batch by batch. Returns every document's event.
+    fn make_all(
+        &self,
+        todo: &[&Doc],
+        manifest: &mut Manifest,
+        timings: &Timings,
+        on_event: &(dyn Fn(&Event, usize, usize) + Sync),
+    ) -> anyhow::Result<Vec<Event>> {
+        let (tx, rx) = mpsc::channel::<Made>();
+        let pool = self.pool()?;
+        let mut events = Vec::new();
+        std::thread::scope(|scope| -> anyhow::Result<()> {
+            scope.spawn(|| {
+                self.typeset_all(&pool, todo, timings, tx);
+            });
+            while let Ok(first) = rx.recv() {
+                // Documents finished within a short window are committed together, so that at a
+                // thousand towns the manifest is rewritten a few times a second, not after every
+                // document. The last batch goes as soon as the threads are done.
+                let mut batch = vec![first];
+                let until = Instant::now() + COMMIT_WINDOW;
+                while let Ok(more) = rx.recv_timeout(until.saturating_duration_since(Instant::now()))
+                {
+                    batch.push(more);
+                }
+                let start = Instant::now();
+                for event in self.commit(batch, manifest)? {
+                    on_event(&event, events.len() + 1, todo.len());
+                    events.push(event);
+                }
+                Timings::add(&timings.write, start);
+            }
+            Ok(())
+        })?;
+        Ok(events)
+    }
+
+    /// The typesetting threads: a rayon pool of their own. Typst splits its own work with rayon
+    /// (page runs, PDF fonts): inside the pool a thread waiting for such a split helps with it
+    /// instead of sleeping while another spins. Documents are never rayon jobs, so a waiting
+    /// thread cannot pick up another whole document and nest it on its stack (that overflowed at
+    /// 2,000 documents, docs/benchmarks.md). `jobs` threads even for fewer documents: the idle
+    /// ones help Typst's own splits.
+    fn pool(&self) -> anyhow::Result<rayon::ThreadPool> {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(self.options.jobs.max(1))
+            .thread_name(|i| format!("zyz-typeset-{i}"))
+            .build()
+            .context("cannot start the typesetting threads")
+    }
+
+    /// One loop per thread (`broadcast`). City-wide documents grow with the number of towns (the
+    /// ranking of 1,000 towns holds ~300 MB while Typst lays it out): the first thread typesets
+    /// them one at a time, clearing Typst's cache after each (nothing else reuses their layout),
+    /// while the other threads start on the town documents; every thread then takes town
+    /// documents in order until none is left.
+    fn typeset_all<'a>(
+        &self,
+        pool: &rayon::ThreadPool,
+        todo: &[&'a Doc],
+        timings: &Timings,
+        tx: mpsc::Sender<Made<'a>>,
+    ) {
+        let (heavy, light): (Vec<&Doc>, Vec<&Doc>) =
+            todo.iter().copied().partition(|doc| doc.town.is_none());
+        let next = AtomicUsize::new(0);
+        pool.broadcast(|thread| {
+            if thread.index() == 0 {
+                for &doc in &heavy {
+                    let result = self.make(doc, timings);
+                    comemo::evict(0);
+                    if tx.send((doc, result)).is_err() {
+                        return;
+                    }
+                }
+            }
+            loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(&doc) = light.get(i) else { break };
+                let result = self.make(doc, timings);
+                // Bounded memory over long batches: drop Typst's cached results that have not
+                // been used recently.
+                if i % 16 == 15 {
+                    comemo::evict(1);
+                }
+                if tx.send((doc, result)).is_err() {
+                    break;
+                }
+            }
+        });
+        // The committer's `recv` ends once the last sender (this one) is gone.
+        drop(tx);
+    }
+
+    /// Commits one batch. The manifest only ever names files exactly as they are on disk: first
+    /// the entries about to be replaced are dropped (and that manifest written), then the files
+    /// are renamed into place, then their new entries are written.
+    fn commit(&self, batch: Vec<Made>, manifest: &mut Manifest) -> anyhow::Result<Vec<Event>> {
+        let out = &self.options.out;
+        let replaced: BTreeSet<&str> = batch
+            .iter()
+            .filter(|(_, r)| r.is_ok())
+            .map(|(d, _)| d.path.as_str())
+            .collect();
+        if manifest
+            .documents
+            .iter()
+            .any(|e| replaced.contains(e.path.as_str()))
+        {
+            manifest
+                .documents
+                .retain(|e| !replaced.contains(e.path.as_str()));
+            manifest.write_to(out, self.options.shard)?;
+        }
+        let mut events = Vec::new();
+        for (doc, result) in batch {
+            events.push(match result {
+                Ok(finished) => self.commit_one(doc, finished, manifest),
+                Err(diagnostics) => Event::Failed {
+                    path: doc.path.clone(),
+                    diagnostics,
+                },
+            });
+        }
+        manifest.write_to(out, self.options.shard)?;
+        Ok(events)
+    }
+
+    /// Renames one document's files into place and records it in the manifest.
+    fn commit_one(&self, doc: &Doc, finished: Finished, manifest: &mut Manifest) -> Event {
+        let Finished {
+            sha256,
+            pages,
+            staged,
+            sidecars,
+            warnings,
+        } = finished;
+        let committed = staged
+            .commit()
+            .and_then(|()| sidecars.into_iter().try_for_each(Staged::commit));
+        if let Err(err) = committed {
+            return Event::Failed {
+                path: doc.path.clone(),
+                diagnostics: vec![make::write_error(&self.options.out.join(&doc.path), &err)],
+            };
+        }
+        manifest.documents.push(Entry {
+            path: doc.path.clone(),
+            kind: doc.kind.to_owned(),
+            town: doc.town.clone(),
+            year: doc.year,
+            inputs_sha256: doc.inputs_sha256.clone(),
+            sha256,
+            pages,
+        });
+        Event::Built {
+            path: doc.path.clone(),
+            pages,
+            warnings,
+        }
+    }
+
+    fn selects(&self, doc: &Doc) -> bool {
+        self.selects_parts(doc.kind, doc.town.as_deref(), &doc.path)
+    }
+
+    fn selects_entry(&self, entry: &Entry) -> bool {
+        self.selects_parts(&entry.kind, entry.town.as_deref(), &entry.path)
+    }
+
+    fn selects_parts(&self, kind: &str, town: Option<&str>, path: &str) -> bool {
+        let o = &self.options;
+        (o.kinds.is_empty() || o.kinds.iter().any(|k| k == kind))
+            && (o.towns.is_empty() || town.is_some_and(|t| o.towns.iter().any(|x| x == t)))
+            && o.shard
+                .is_none_or(|(k, n)| archive::manifest::shard_of(path, n) == k)
+    }
+}
+
+/// A digest of every file under `dir` (names and bytes), so any template change is seen.
+fn hash_folder(dir: &Path) -> anyhow::Result<String> {
+    let mut text = String::new();
+    let mut files: Vec<PathBuf> = walkdir::WalkDir::new(dir)
+        .follow_links(false)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.into_path())
+        .collect();
+    files.sort();
+    for file in files {
+        let bytes =
+            std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+        text.push_str(&format!(
+            "{} {}\n",
+            diag::display_path(&file, dir).display(),
+            archive::sha256_hex(&bytes)
+        ));
+    }
+    Ok(archive::sha256_hex(text.as_bytes()))
+}

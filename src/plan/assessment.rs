@@ -1,0 +1,320 @@
+//! Plan stage, the assessment documents (from `assessment.yaml`): the ranking (评价排名通报), the
+//! commendation (表扬通报) and one supervision notice (督办通知书) per town the rule selects.
+
+use std::path::PathBuf;
+
+use serde_json::{Value, json};
+
+use super::action_plan::status_text;
+use super::ledger::problem_json;
+use super::{Doc, date_json, organ, title_lines, wenhao};
+use crate::model::assessment::{Issue, SupervisionIssue, Wording};
+use crate::model::{Assessment, Content, Date, Measure, TaskStatus, Town};
+use crate::assess::{Outcome, Scored, format_score, score, select};
+
+/// `date` plus `days` days (proleptic Gregorian).
+pub fn add_days(date: Date, days: u32) -> Date {
+    let month = time::Month::try_from(date.month).unwrap_or(time::Month::January);
+    let start = time::Date::from_calendar_date(i32::from(date.year), month, date.day)
+        .unwrap_or(time::Date::MIN);
+    let end = start.saturating_add(time::Duration::days(i64::from(days)));
+    Date {
+        year: u16::try_from(end.year()).unwrap_or(date.year),
+        month: u8::from(end.month()),
+        day: end.day(),
+    }
+}
+
+/// Ranking, commendation and supervision notices, from `assessment.yaml`.
+pub(super) fn documents(
+    content: &Content,
+    assessment: &Assessment,
+    year: i32,
+    inputs: &[PathBuf],
+) -> Vec<Doc> {
+    let city = &content.city;
+    let as_of = assessment.as_of.unwrap_or(city.document_date);
+    let ranking = score(&content.towns, assessment, as_of);
+    let outcome = select(&ranking, &assessment.selection);
+    let common = common_context(content, assessment, &ranking, &outcome, year, as_of);
+    let mut docs = Vec::new();
+    let r = &assessment.ranking;
+    docs.push(Doc::new(
+        "ranking",
+        None,
+        year,
+        format!("{year}/city/ranking.pdf"),
+        "ranking.typ.j2",
+        json!({"city": city, "a": common, "doc": issue_doc(content, r, format!("关于{year}年度专业镇建设评价排名情况的通报"))}),
+        r.date.unwrap_or(city.document_date),
+        inputs,
+    ));
+    if !outcome.commended.is_empty() {
+        let c = &assessment.commendation;
+        docs.push(Doc::new(
+            "commendation",
+            None,
+            year,
+            format!("{year}/city/commendation.pdf"),
+            "commendation.typ.j2",
+            json!({"city": city, "a": common, "doc": issue_doc(content, c, format!("关于对{year}年度专业镇建设成效突出的镇（街道）予以表扬的通报"))}),
+            c.date.unwrap_or(city.document_date),
+            inputs,
+        ));
+    }
+    let notices = Notices {
+        content,
+        sup: &assessment.supervision,
+        year,
+        as_of,
+        town_count: ranking.len(),
+        inputs,
+    };
+    for (i, (id, reasons)) in outcome.supervised.iter().enumerate() {
+        let town = content.towns.iter().find(|t| &t.id == id);
+        let scored = ranking.iter().find(|s| &s.town == id);
+        if let (Some(town), Some(scored)) = (town, scored) {
+            docs.push(notices.notice(town, scored, reasons, i));
+        }
+    }
+    docs
+}
+
+/// What the ranking and the commendation share: the indicators, every town's scores, the chart,
+/// who is commended and who supervised.
+fn common_context(
+    content: &Content,
+    assessment: &Assessment,
+    ranking: &[Scored],
+    outcome: &Outcome,
+    year: i32,
+    as_of: Date,
+) -> Value {
+    let (chart, chart_elided) = chart(ranking, assessment.chart_bars);
+    let selection = json!({
+        "commend_top": assessment.selection.commend_top,
+        "supervise_bottom": assessment.selection.supervise_bottom,
+        "overdue_tasks": assessment.selection.supervise_overdue_tasks,
+        "overdue_problems": assessment.selection.supervise_overdue_problems,
+    });
+    json!({
+        "year": year,
+        "as_of": date_json(as_of),
+        "plan_title": format!("{}{}", content.plan.title, content.plan.subtitle.clone().unwrap_or_default()),
+        "group": content.city.leading_group.short,
+        "town_count": ranking.len(),
+        "indicators": indicators(assessment),
+        "rows": ranking.iter().map(ranking_row).collect::<Vec<_>>(),
+        "chart": chart,
+        "chart_elided": chart_elided,
+        "commended": commended(content, assessment, ranking, outcome),
+        "supervised": supervised(content, outcome),
+        "selection": selection,
+    })
+}
+
+/// The indicators with their weights and what scores full marks.
+fn indicators(assessment: &Assessment) -> Vec<Value> {
+    assessment
+        .indicators
+        .iter()
+        .map(|i| {
+            let full = match (i.measure, i.full_growth, i.full_count) {
+                (Measure::OutputGrowth, Some(g), _) => format!("增长{g}及以上记满分"),
+                (Measure::Enterprises, _, Some(c)) => format!("{c}家及以上记满分"),
+                (Measure::Jobs, _, Some(c)) => format!("{c}人及以上记满分"),
+                _ => "按比例计分".to_owned(),
+            };
+            json!({"name": i.name, "measure": i.measure.chinese(), "weight": i.weight, "full": full})
+        })
+        .collect()
+}
+
+/// One row of the ranking table.
+fn ranking_row(s: &Scored) -> Value {
+    json!({
+        "town": s.town,
+        "name": s.name,
+        "rank": s.rank,
+        "score": s.score_text,
+        "parts": s.parts.iter().map(|p| json!({"points": format_score(p.points), "figure": p.figure})).collect::<Vec<_>>(),
+    })
+}
+
+/// The chart's bars: the score as a Typst float literal written from the exact integer; above
+/// `chart_bars` towns the top and bottom halves, the middle elided.
+fn chart(ranking: &[Scored], chart_bars: u32) -> (Vec<Value>, Value) {
+    let bar = |s: &Scored| json!({"name": s.name, "value": s.score_text});
+    let n = ranking.len();
+    let limit = (chart_bars as usize).max(2);
+    if n <= limit {
+        return (ranking.iter().map(bar).collect(), Value::Null);
+    }
+    let (top, bottom) = (limit / 2, limit - limit / 2);
+    let bars = ranking[..top]
+        .iter()
+        .chain(&ranking[n - bottom..])
+        .map(bar)
+        .collect();
+    (
+        bars,
+        json!({"after": top, "from": top + 1, "to": n - bottom}),
+    )
+}
+
+/// The commended towns with what the commendation says of them.
+fn commended(
+    content: &Content,
+    assessment: &Assessment,
+    ranking: &[Scored],
+    outcome: &Outcome,
+) -> Vec<Value> {
+    outcome
+        .commended
+        .iter()
+        .filter_map(|id| {
+            let t = content.towns.iter().find(|t| &t.id == id)?;
+            let s = ranking.iter().find(|s| &s.town == id)?;
+            let done: Vec<&str> = t.tasks.iter().filter(|x| x.status == TaskStatus::Done).map(|x| x.title.as_str()).collect();
+            let growth = s.parts.iter().zip(&assessment.indicators).find(|(_, i)| i.measure == Measure::OutputGrowth).map(|(p, _)| p.figure.clone());
+            Some(json!({
+                "name": t.name, "government": t.government_name(), "rank": s.rank, "score": s.score_text,
+                "specialty": t.specialty_name.clone().unwrap_or_else(|| t.leading_industry.clone()),
+                "done": done, "growth": growth, "tasks": t.tasks.len(),
+            }))
+        })
+        .collect()
+}
+
+/// The supervised towns with the reasons.
+fn supervised(content: &Content, outcome: &Outcome) -> Vec<Value> {
+    outcome
+        .supervised
+        .iter()
+        .filter_map(|(id, reasons)| {
+            let t = content.towns.iter().find(|t| &t.id == id)?;
+            Some(json!({"name": t.name, "reasons": reasons}))
+        })
+        .collect()
+}
+
+/// The issuing part of a city-wide notice: title, organ, 文号, recipients, 抄送, date.
+fn issue_doc(content: &Content, issue: &Issue, title: String) -> Value {
+    let date = issue.date.unwrap_or(content.city.document_date);
+    let (organ_name, prefix) = organ(content, &issue.organ);
+    let title = format!("{organ_name}{title}");
+    json!({
+        "title_lines": title_lines(&title),
+        "title": title,
+        "organ": organ_name,
+        "wenhao": wenhao(&prefix, date.year, issue.serial),
+        "recipients": issue.recipients,
+        "cc": issue.cc,
+        "date": date_json(date),
+    })
+}
+
+/// What every supervision notice of one assessment shares.
+struct Notices<'a> {
+    content: &'a Content,
+    sup: &'a SupervisionIssue,
+    year: i32,
+    as_of: Date,
+    town_count: usize,
+    inputs: &'a [PathBuf],
+}
+
+impl Notices<'_> {
+    /// The `i`-th supervision notice (numbered from `first_serial` in rank order).
+    fn notice(&self, town: &Town, s: &Scored, reasons: &[String], i: usize) -> Doc {
+        let (content, sup, year) = (self.content, self.sup, self.year);
+        let city = &content.city;
+        let date = sup.date.unwrap_or(city.document_date);
+        let deadline = sup
+            .deadline
+            .unwrap_or_else(|| add_days(date, sup.deadline_days.unwrap_or(30)));
+        let (organ_name, prefix) = organ(content, &sup.organ);
+        let title = format!("{organ_name}关于对{}专业镇建设工作的督办通知书", town.name);
+        let fill = |text: &str| {
+            Wording::fill(
+                text,
+                town.kind.chinese(),
+                &deadline.to_chinese(),
+                &sup.report_to,
+                &city.leading_group.short,
+            )
+        };
+        let serial = sup.first_serial + i as u32;
+        Doc::new(
+            "supervision-notice",
+            Some(town.id.clone()),
+            year,
+            format!("{year}/towns/{}/supervision-notice.pdf", town.id),
+            "supervision-notice.typ.j2",
+            json!({
+                "city": city,
+                "town": {"name": town.name, "kind": town.kind.chinese(), "government": town.government_name()},
+                "a": {"year": year, "as_of": date_json(self.as_of), "town_count": self.town_count, "group": city.leading_group.short},
+                "doc": {
+                    "title": title,
+                    "title_lines": title_lines(&title),
+                    "organ": organ_name,
+                    "wenhao": wenhao(&prefix, date.year, serial),
+                    "date": date_json(date),
+                    "deadline": date_json(deadline),
+                    "report_to": sup.report_to,
+                    "wording": {
+                        "rectify": fill(&sup.wording.rectify),
+                        "report": fill(&sup.wording.report),
+                        "overdue": fill(&sup.wording.overdue),
+                    },
+                    "cc": sup.cc,
+                    "rank": s.rank,
+                    "score": s.score_text,
+                    "reasons": reasons,
+                    "overdue": overdue_tasks(town, s),
+                    "open": open_problems(town, s),
+                },
+            }),
+            date,
+            self.inputs,
+        )
+    }
+}
+
+/// A supervised town's overdue tasks.
+fn overdue_tasks(town: &Town, s: &Scored) -> Vec<Value> {
+    s.overdue_tasks
+        .iter()
+        .map(|&k| {
+            let t = &town.tasks[k];
+            json!({"title": t.title, "deadline": t.deadline.to_chinese(), "progress": t.progress.to_string(), "status": status_text(t.status), "lead": t.lead, "responsible": t.responsible})
+        })
+        .collect()
+}
+
+/// A supervised town's open problems, each marked when overdue.
+fn open_problems(town: &Town, s: &Scored) -> Vec<Value> {
+    s.open_problems
+        .iter()
+        .map(|&k| {
+            let mut p = problem_json(town, &town.problems[k]);
+            p["overdue"] = json!(s.overdue_problems.contains(&k));
+            p
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn deadlines_count_calendar_days() {
+        let d = |y, m, d| crate::model::Date::new(y, m, d).unwrap();
+        assert_eq!(add_days(d(2025, 10, 20), 30), d(2025, 11, 19));
+        assert_eq!(add_days(d(2025, 12, 15), 30), d(2026, 1, 14));
+        assert_eq!(add_days(d(2024, 2, 28), 1), d(2024, 2, 29));
+        assert_eq!(add_days(d(2025, 2, 28), 1), d(2025, 3, 1));
+    }
+}

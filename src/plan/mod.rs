@@ -1,0 +1,222 @@
+//! Plan stage: which documents the content calls for — (kind, town, year) → output path,
+//! template, the data the template reads (its context), the content files it depends on and the
+//! hash of its inputs — and the glyph-coverage check of the data that goes into them. One file per
+//! document family: `application`, `action_plan` (city and towns), `assessment` (ranking,
+//! commendation, supervision notices), `ledger`; `titles` breaks long titles.
+
+mod action_plan;
+mod application;
+mod assessment;
+mod ledger;
+mod titles;
+
+pub use assessment::add_days;
+pub use ledger::ledger_rows;
+pub use titles::title_lines;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use serde_json::{Value, json};
+
+use crate::diag::Diagnostic;
+use crate::model::{Content, Stage, Town};
+use crate::check::Report;
+
+/// The document kinds (the manifest's `kind` values).
+pub const KINDS: [&str; 6] = [
+    "application",
+    "action-plan",
+    "supervision-notice",
+    "commendation",
+    "ledger",
+    "ranking",
+];
+
+/// One document to make.
+#[derive(Debug, Clone)]
+pub struct Doc {
+    /// One of [`KINDS`].
+    pub kind: &'static str,
+    /// The town id, or `None` for a city-wide document.
+    pub town: Option<String>,
+    pub year: i32,
+    /// Relative to the output folder, `/`-separated, e.g. `2025/city/action-plan.pdf`.
+    pub path: String,
+    /// The template under `templates/`, e.g. `city-plan.typ.j2`.
+    pub template: String,
+    /// What the template reads.
+    pub context: Context,
+    /// The document date (成文日期).
+    pub date: crate::model::Date,
+    /// The content files it reads, relative to the content folder.
+    pub inputs: Vec<PathBuf>,
+    /// Filled in by the build: SHA-256 over the inputs, templates, fonts and tool version.
+    pub inputs_sha256: String,
+    /// Files made beside the PDF from the same context (the ledger's spreadsheet).
+    pub sidecars: Vec<Sidecar>,
+}
+
+impl Doc {
+    /// A document of `kind` at `path`, made by `template` from `context`; the build fills in its
+    /// input hash.
+    #[expect(clippy::too_many_arguments, reason = "one named field each, called once per family")]
+    fn new(
+        kind: &'static str,
+        town: Option<String>,
+        year: i32,
+        path: String,
+        template: &str,
+        context: Value,
+        date: crate::model::Date,
+        inputs: &[PathBuf],
+    ) -> Self {
+        Self {
+            kind,
+            town,
+            year,
+            path,
+            template: template.to_owned(),
+            context: context.into(),
+            date,
+            inputs: inputs.to_vec(),
+            inputs_sha256: String::new(),
+            sidecars: Vec::new(),
+        }
+    }
+}
+
+/// A file made beside a document's PDF from the same context, written atomically with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sidecar {
+    /// Relative to the output folder, like [`Doc::path`].
+    pub path: String,
+    pub format: Format,
+}
+
+/// The format of a planned file; the export stage has one exporter for each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// The document itself.
+    Pdf,
+    /// A spreadsheet of the document's rows (the problem ledger's `ledger.xlsx`).
+    Xlsx,
+}
+
+/// A document's context, kept as compact JSON text from the moment it is planned: text costs a
+/// few kilobytes a document where a `Value` tree costs tens (2,003 planned documents held ~100 MB
+/// of trees). The text is also what the document's input hash covers.
+#[derive(Debug, Clone)]
+pub struct Context(String);
+
+impl From<Value> for Context {
+    fn from(value: Value) -> Self {
+        Self(value.to_string())
+    }
+}
+
+impl Context {
+    /// The compact JSON text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The tree the template reads.
+    pub fn value(&self) -> Value {
+        serde_json::from_str(&self.0).expect("a context is JSON we wrote")
+    }
+}
+
+
+/// The documents the content calls for, in a stable order.
+pub fn documents(content: &Content, report: &Report) -> Vec<Doc> {
+    let city = &content.city;
+    let year = i32::from(city.plan_year);
+    let shared: Vec<PathBuf> = content
+        .files
+        .iter()
+        .filter(|f| f.town.is_none())
+        .map(|f| f.path.clone())
+        .collect();
+    let all: Vec<PathBuf> = content.files.iter().map(|f| f.path.clone()).collect();
+
+    let mut docs = vec![action_plan::city_plan(content, year, &shared)];
+    for town in &content.towns {
+        let inputs = town_inputs(content, town, &shared);
+        if town.designation.stage == Stage::Applying
+            && let Some(verdict) = report.verdict(&town.id)
+        {
+            docs.push(application::application(content, town, verdict, year, &inputs));
+        }
+        if !town.tasks.is_empty() {
+            docs.push(action_plan::town_plan(content, town, year, &inputs));
+        }
+    }
+    if content.towns.iter().any(|t| !t.problems.is_empty()) {
+        // the ledger reads the office and the towns, not the plan or the assessment
+        let ledger_inputs: Vec<PathBuf> = content
+            .files
+            .iter()
+            .filter(|f| f.town.is_some() || f.path == Path::new("city.yaml"))
+            .map(|f| f.path.clone())
+            .collect();
+        docs.push(ledger::ledger(content, year, &ledger_inputs));
+    }
+    if let Some(assessment) = &content.assessment {
+        docs.extend(assessment::documents(content, assessment, year, &all));
+    }
+    docs.sort_by(|a, b| a.path.cmp(&b.path));
+    docs
+}
+
+/// The shared files plus the town's own file.
+fn town_inputs(content: &Content, town: &Town, shared: &[PathBuf]) -> Vec<PathBuf> {
+    let own = content
+        .files
+        .iter()
+        .filter(|f| f.town.as_deref() == Some(town.id.as_str()))
+        .map(|f| f.path.clone());
+    let mut inputs: Vec<PathBuf> = shared.iter().cloned().chain(own).collect();
+    inputs.sort();
+    inputs
+}
+
+/// An issuing organ's name and 文号 prefix (the id itself when city.yaml does not know it; the
+/// check reports that).
+fn organ(content: &Content, id: &str) -> (String, String) {
+    match content.city.organs.iter().find(|o| o.id == id) {
+        Some(o) => (o.name.clone(), o.prefix.clone()),
+        None => (id.to_owned(), String::new()),
+    }
+}
+
+fn wenhao(prefix: &str, year: u16, serial: u32) -> String {
+    crate::model::wenhao(prefix, year, serial)
+}
+
+fn date_json(date: crate::model::Date) -> Value {
+    json!({"iso": date, "cn": date.to_chinese(), "year": date.year, "month": date.month, "day": date.day})
+}
+
+/// Towns whose file is present but did not load (their old documents are kept, not removed).
+pub fn broken_towns(
+    content: &Content,
+    findings: &[Diagnostic],
+    content_dir: &Path,
+) -> BTreeSet<String> {
+    let loaded: BTreeSet<&str> = content.towns.iter().map(|t| t.id.as_str()).collect();
+    findings
+        .iter()
+        .filter(|d| d.is_error())
+        .filter_map(|d| {
+            let rel = crate::diag::display_path(&d.file, content_dir);
+            let mut parts = rel.components();
+            let first = parts.next()?.as_os_str().to_str()?;
+            (first == "towns")
+                .then(|| rel.file_stem().and_then(|s| s.to_str()).map(str::to_owned))
+                .flatten()
+        })
+        .filter(|id| !loaded.contains(id.as_str()))
+        .collect()
+}
+

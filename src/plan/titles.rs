@@ -1,0 +1,117 @@
+//! Plan stage, titles: explicit line breaks for long 2号 titles, computed here so that the
+//! template only arranges them.
+
+use std::collections::BTreeSet;
+
+/// Display width of a title in half-width units (a CJK character counts 2).
+fn width(text: &str) -> usize {
+    text.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum()
+}
+
+/// Explicit line breaks for a 2号 title: at most 20 characters (40 half-width units) per line,
+/// broken only where a title may break — before `关于`, after `关于印发`/`关于转发`, before `（`, after
+/// `）`, before `的通知`/`的通报`/`的督办通知书` — with the fewest lines, then the most even ones.
+/// A part longer than a line is left to the typesetter.
+pub fn title_lines(title: &str) -> Vec<String> {
+    const MAX: usize = 40;
+    let mut cuts: BTreeSet<usize> = BTreeSet::new();
+    for (i, _) in title.char_indices() {
+        let rest = &title[i..];
+        if rest.starts_with("关于") && i > 0 {
+            cuts.insert(i);
+        }
+        for lead in ["关于印发", "关于转发"] {
+            if rest.starts_with(lead) {
+                cuts.insert(i + lead.len());
+            }
+        }
+        if rest.starts_with("关于对") {
+            cuts.insert(i + "关于对".len());
+        }
+        if rest.starts_with("予以") && i > 0 {
+            cuts.insert(i);
+        }
+        // not inside 镇（街道）
+        if rest.starts_with('（') && !rest.starts_with("（街道）") && i > 0 {
+            cuts.insert(i);
+        }
+        if rest.starts_with('）')
+            && !title[..i].ends_with("（街道")
+            && i + '）'.len_utf8() < title.len()
+        {
+            cuts.insert(i + '）'.len_utf8());
+        }
+        if (rest.starts_with("的通知")
+            || rest.starts_with("的通报")
+            || rest.starts_with("的督办通知书"))
+            && i > 0
+        {
+            cuts.insert(i);
+        }
+    }
+    let cuts: Vec<usize> = cuts
+        .into_iter()
+        .filter(|&c| c > 0 && c < title.len())
+        .collect();
+    if width(title) <= MAX || cuts.len() > 12 {
+        return vec![title.to_owned()];
+    }
+    let mut best: Option<(usize, usize, Vec<String>)> = None;
+    for mask in 0u32..(1 << cuts.len()) {
+        let mut lines = Vec::new();
+        let mut from = 0;
+        for (k, &c) in cuts.iter().enumerate() {
+            if mask & (1 << k) != 0 {
+                lines.push(title[from..c].to_owned());
+                from = c;
+            }
+        }
+        lines.push(title[from..].to_owned());
+        if lines.iter().any(|l| width(l) > MAX) {
+            continue;
+        }
+        let widest = lines.iter().map(|l| width(l)).max().unwrap_or(0);
+        let key = (lines.len(), widest);
+        if best.as_ref().is_none_or(|b| key < (b.0, b.1)) {
+            best = Some((key.0, key.1, lines));
+        }
+    }
+    best.map(|b| b.2).unwrap_or_else(|| vec![title.to_owned()])
+}
+
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn titles_break_at_phrase_boundaries() {
+        assert_eq!(
+            title_lines(
+                "永济市人民政府办公室关于印发永济市促进专业镇高质量发展行动计划（2024-2025年）的通知"
+            ),
+            [
+                "永济市人民政府办公室关于印发",
+                "永济市促进专业镇高质量发展行动计划",
+                "（2024-2025年）的通知"
+            ]
+        );
+        assert_eq!(
+            title_lines(
+                "永济市专业镇发展领导小组办公室关于对2025年度专业镇建设成效突出的镇（街道）予以表扬的通报"
+            ),
+            [
+                "永济市专业镇发展领导小组办公室关于对",
+                "2025年度专业镇建设成效突出的镇（街道）",
+                "予以表扬的通报"
+            ]
+        );
+        // short titles and titles without break points are left to the typesetter
+        assert_eq!(
+            title_lines("开张冬枣专业镇2025年度行动计划"),
+            ["开张冬枣专业镇2025年度行动计划"]
+        );
+        let long = "甲".repeat(45);
+        assert_eq!(title_lines(&long), std::slice::from_ref(&long));
+    }
+}
