@@ -6,9 +6,11 @@ use std::path::{Path, PathBuf};
 use anyhow::bail;
 
 use crate::Exit;
+use crate::build::plan::KINDS;
 use crate::build::{Event, Options, Session, Summary};
 use crate::cli::{BuildArgs, FontArgs, PdfStandardArg};
 use crate::diag::Diagnostic;
+use crate::model::de::did_you_mean;
 use crate::typeset::Standard;
 use crate::typeset::fonts::{FontOptions, RoleMap};
 
@@ -32,10 +34,13 @@ pub fn options_from(args: &BuildArgs) -> anyhow::Result<Options> {
         Some(text) => Some(parse_shard(text)?),
     };
     for kind in &args.kind {
-        if !crate::build::plan::KINDS.contains(&kind.as_str()) {
+        if !KINDS.contains(&kind.as_str()) {
+            let guess = did_you_mean(kind, KINDS)
+                .map(|g| format!("did you mean `{g}`? "))
+                .unwrap_or_default();
             bail!(
-                "--kind {kind}: unknown document kind (hint: one of {})",
-                crate::build::plan::KINDS.join(", ")
+                "--kind {kind}: unknown document kind (hint: {guess}one of {})",
+                KINDS.join(", ")
             );
         }
     }
@@ -52,6 +57,7 @@ pub fn options_from(args: &BuildArgs) -> anyhow::Result<Options> {
             args.project.content.display()
         );
     }
+    check_selection(args)?;
     Ok(Options {
         content: args.project.content.clone(),
         templates: args.project.templates.clone(),
@@ -73,12 +79,110 @@ pub fn options_from(args: &BuildArgs) -> anyhow::Result<Options> {
 /// Font options: the bundled folder, `--font-path` folders, `--system-fonts`, and the role
 /// mapping from `<content>/fonts.yaml` when present.
 pub fn font_options(args: &FontArgs, content: &Path) -> anyhow::Result<FontOptions> {
+    let roles = content.join("fonts.yaml");
+    if !crate::model::stays_inside(content, &roles) {
+        bail!(
+            "{} is a symlink that leads outside the content folder; it was not read (hint: copy the file into the content folder and delete the link)",
+            roles.display()
+        );
+    }
     Ok(FontOptions {
         bundled: args.fonts.clone(),
         extra: args.font_paths.clone(),
         system: args.system_fonts,
         roles: RoleMap::load(&content.join("fonts.yaml"))?,
     })
+}
+
+/// `--town` must name a town of the content, and with `--kind`, each kind must be a document that
+/// town has: otherwise the build would quietly build nothing. A usage error with the closest ids.
+fn check_selection(args: &BuildArgs) -> anyhow::Result<()> {
+    if args.town.is_empty() {
+        return Ok(());
+    }
+    let content = &args.project.content;
+    let known = town_ids(content)?;
+    for town in &args.town {
+        if !known.contains(town) {
+            bail!(
+                "--town {town}: there is no town `{town}` in {} (hint: {})",
+                content.display(),
+                suggest(town, &known)
+            );
+        }
+    }
+    if args.kind.is_empty() {
+        return Ok(());
+    }
+    let checked = super::check::check_dir(content)?;
+    let docs = crate::build::plan::documents(&checked.loaded.content, &checked.report);
+    for town in &args.town {
+        // A town whose file does not load has no documents now; the build says why.
+        if !checked.loaded.content.towns.iter().any(|t| &t.id == town) {
+            continue;
+        }
+        let has: Vec<&str> = KINDS
+            .into_iter()
+            .filter(|k| {
+                docs.iter()
+                    .any(|d| d.kind == *k && d.town.as_ref() == Some(town))
+            })
+            .collect();
+        if let Some(kind) = args.kind.iter().find(|k| !has.contains(&k.as_str())) {
+            let city_wide = docs
+                .iter()
+                .any(|d| d.kind == kind.as_str() && d.town.is_none());
+            bail!(
+                "--town {town} --kind {kind}: town `{town}` has no `{kind}` document (hint: {}{})",
+                if has.is_empty() {
+                    format!("`{town}` has no documents this year")
+                } else {
+                    format!("its documents are: {}", has.join(", "))
+                },
+                if city_wide {
+                    format!("; `{kind}` is city-wide: build it without --town")
+                } else {
+                    String::new()
+                }
+            );
+        }
+    }
+    Ok(())
+}
+
+/// The town ids of a content folder: the names of `towns/*.yaml` (a town's id is its file's name).
+fn town_ids(content: &Path) -> anyhow::Result<Vec<String>> {
+    let dir = content.join("towns");
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return Ok(Vec::new());
+    };
+    let mut ids = Vec::new();
+    for entry in entries {
+        let name = entry?.file_name();
+        let name = name.to_string_lossy();
+        if let Some(id) = name.strip_suffix(".yaml")
+            && !id.starts_with('.')
+        {
+            ids.push(id.to_owned());
+        }
+    }
+    ids.sort();
+    Ok(ids)
+}
+
+/// "did you mean `x`?" when one known id is close, else the known ids (the first dozen).
+fn suggest(word: &str, known: &[String]) -> String {
+    if let Some(guess) = did_you_mean(word, known.iter().map(String::as_str)) {
+        return format!("did you mean `{guess}`?");
+    }
+    match known.len() {
+        0 => "the content has no towns".to_owned(),
+        n if n <= 12 => format!("the towns are: {}", known.join(", ")),
+        n => format!(
+            "the towns include: {}, … ({n} in all)",
+            known[..12].join(", ")
+        ),
+    }
 }
 
 /// `K/N` with 1 ≤ K ≤ N.
@@ -132,6 +236,9 @@ pub fn build_once(session: &Session, quiet: bool) -> anyhow::Result<Summary> {
 pub fn print_summary(summary: &Summary, quiet: bool, timings: bool, content: &Path) {
     let color = std::io::stderr().is_terminal();
     let source_of = |d: &Diagnostic| -> Option<String> {
+        if d.line == 0 {
+            return None; // nothing to quote (and a refused file is never read)
+        }
         let rel: PathBuf = crate::diag::display_path(&d.file, content);
         summary
             .sources
