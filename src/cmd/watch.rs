@@ -68,7 +68,12 @@ pub fn run(args: &BuildArgs) -> anyhow::Result<Exit> {
             session.reload_templates();
         }
         if !args.quiet {
-            let names: Vec<String> = relevant.iter().map(|p| p.display().to_string()).collect();
+            // notify reports absolute paths: show them as the user would type them
+            let cwd = std::env::current_dir().unwrap_or_default();
+            let names: Vec<String> = relevant
+                .iter()
+                .map(|p| p.strip_prefix(&cwd).unwrap_or(p).display().to_string())
+                .collect();
             eprintln!("changed: {}", names.join(", "));
         }
         rebuild(&session, args);
