@@ -524,14 +524,7 @@ fn read_typed<T: serde::de::DeserializeOwned>(
             r.diagnostics.push(d);
         }
         Ok(mut tree) => {
-            for f in scrub::scrub(&mut tree, &text) {
-                let d = if f.error {
-                    Diagnostic::error(&shown, f.pos.line, f.pos.column, f.rule, f.message)
-                } else {
-                    Diagnostic::warning(&shown, f.pos.line, f.pos.column, f.rule, f.message)
-                };
-                r.diagnostics.push(d.with_path(f.path).with_hint(f.hint));
-            }
+            r.diagnostics.extend(scrubbed(&mut tree, &text, &shown));
             match de::from_node::<T>(&tree) {
                 Ok(v) => {
                     r.value = Some(v);
@@ -582,6 +575,20 @@ fn refuse_outside(root: &Path, shown: &Path) -> Option<Diagnostic> {
         )
         .with_hint("把要用的文件复制到内容目录里，再删除这个链接；指向内容目录之内的链接可以使用"),
     )
+}
+
+/// Removes invisible characters from the tree's text ([`scrub`]); its findings as diagnostics.
+fn scrubbed(tree: &mut Node, text: &str, shown: &Path) -> Vec<Diagnostic> {
+    let findings = scrub::scrub(tree, text).into_iter().map(|f| {
+        let (line, column) = (f.pos.line, f.pos.column);
+        let d = if f.error {
+            Diagnostic::error(shown, line, column, f.rule, f.message)
+        } else {
+            Diagnostic::warning(shown, line, column, f.rule, f.message)
+        };
+        d.with_path(f.path).with_hint(f.hint)
+    });
+    findings.collect()
 }
 
 /// The file's bytes, or None when it is larger than [`MAX_FILE_BYTES`].
