@@ -361,9 +361,9 @@ pub fn check(doc: &PagedDocument) -> Vec<LayoutFinding> {
             turned(page, &mut f);
         } else {
             let lines = body_lines(page, colophon_top);
-            margins(page, &lines, colophon_top, &mut f);
+            let left = margins(page, &lines, colophon_top, &mut f).unwrap_or(LEFT);
             line_pitch(page, &lines, &mut f);
-            line_cells(&lines, &mut f);
+            line_cells(&lines, left, &mut f);
         }
         contained(page, &mut f);
         red(page, &mut f);
@@ -516,7 +516,8 @@ fn number_position(runs: &[&Run], f: &mut Sink) {
 }
 
 /// Top and left edges of the type area, from where the content is.
-fn margins(page: &PageView, lines: &[Line], colophon_top: f64, f: &mut Sink) {
+/// Returns the measured left edge, when lines or rules span the type area.
+fn margins(page: &PageView, lines: &[Line], colophon_top: f64, f: &mut Sink) -> Option<f64> {
     // The topmost item: a text line gives the top of its grid line (its em box centred on it),
     // a rule or table its own top; the big organ mark cannot tell (§7.2.4 is checked apart).
     let top_run = page
@@ -566,6 +567,7 @@ fn margins(page: &PageView, lines: &[Line], colophon_top: f64, f: &mut Sink) {
             ),
         );
     }
+    left.is_finite().then_some(left)
 }
 
 /// Nothing but the page number outside the type area.
@@ -701,11 +703,11 @@ fn plural_more(more: usize) -> String {
 }
 
 /// Full body lines hold 28 cells: the indent plus the characters.
-fn line_cells(lines: &[Line], f: &mut Sink) {
+fn line_cells(lines: &[Line], left: f64, f: &mut Sink) {
     let mut bad = lines
         .iter()
-        .filter(|l| l.x1 >= RIGHT - 1.0)
-        .map(|l| (l, ((l.x0 - LEFT) / CELL * 2.0).round() / 2.0 + l.chars))
+        .filter(|l| l.x1 >= left + TYPE_W - 1.0)
+        .map(|l| (l, ((l.x0 - left) / CELL * 2.0).round() / 2.0 + l.chars))
         .filter(|(_, n)| !(27.49..=28.01).contains(n));
     if let Some((l, n)) = bad.next() {
         let more = bad.count();
@@ -983,7 +985,7 @@ mod tests {
             vec![finding(
                 "layout.page-number",
                 2,
-                "the page number is at 161.3–179.1 mm from the left edge; GB/T 9704 §7.5 puts it \
+                "the page number is at 164.4–180.0 mm from the left edge; GB/T 9704 §7.5 puts it \
                  on even pages 1 character in from the left edge of the type area (starting at \
                  32.9 mm)"
             )]
