@@ -672,9 +672,15 @@ fn line_pitch(page: &PageView, lines: &[Line], f: &mut Sink) {
         .map(|r| (r.y0 + r.y1) / 2.0)
         .chain(page.marks.iter().map(|m| (m.y0 + m.y1) / 2.0))
         .collect();
+    // Vertical rules beside both lines: they are inside a table cell or a box, off the grid.
+    let boxed = |a: f64, b: f64| {
+        page.marks
+            .iter()
+            .any(|m| m.x1 - m.x0 <= 1.0 * MM && m.y0 <= a - 0.8 * BODY && m.y1 >= b + 0.1 * BODY)
+    };
     let mut bad = lines.windows(2).filter(|w| {
         let (a, b) = (w[0].base, w[1].base);
-        let apart = !others.iter().any(|&y| y > a && y < b - 0.88 * BODY);
+        let apart = !others.iter().any(|&y| y > a && y < b - 0.88 * BODY) && !boxed(a, b);
         let k = ((b - a) / PITCH).round();
         apart && k >= 1.0 && (b - a - k * PITCH).abs() > 0.3
     });
@@ -707,7 +713,8 @@ fn line_cells(lines: &[Line], left: f64, f: &mut Sink) {
     let mut bad = lines
         .iter()
         .filter(|l| l.x1 >= left + TYPE_W - 1.0)
-        .map(|l| (l, ((l.x0 - left) / CELL * 2.0).round() / 2.0 + l.chars))
+        // whole cells of indent: an opening mark sits at the right of its cell
+        .map(|l| (l, ((l.x0 - left) / CELL + 0.05).floor() + l.chars))
         .filter(|(_, n)| !(27.49..=28.01).contains(n));
     if let Some((l, n)) = bad.next() {
         let more = bad.count();
