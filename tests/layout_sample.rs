@@ -330,3 +330,66 @@ fn poppler_sees_the_colophon_on_the_last_page_and_an_even_one() {
     assert!(seen >= 3, "the sample's notices carry a 版记");
     report(problems);
 }
+
+/// What the check costs: every sample document typeset in-process, then measured.
+/// `cargo test --release --test layout_sample -- --ignored --nocapture cost`
+#[test]
+#[ignore]
+fn cost_of_the_layout_check_per_document() {
+    use zyz::build::{Options, Session, Timings};
+    use zyz::typeset::fonts::{FontOptions, RoleMap};
+    let repo = common::repo();
+    let session = Session::new(Options {
+        content: common::sample(),
+        templates: repo.join("templates"),
+        out: std::env::temp_dir(),
+        fonts: FontOptions {
+            bundled: repo.join("fonts"),
+            extra: vec![],
+            system: false,
+            roles: RoleMap::default(),
+        },
+        jobs: 1,
+        force: true,
+        kinds: vec![],
+        towns: vec![],
+        shard: None,
+        emit_typ: false,
+        standard: zyz::typeset::Standard::PdfA2b,
+        strict_layout: false,
+    })
+    .unwrap();
+    let prepared = session.prepare(&Timings::default()).unwrap();
+    let (mut check, mut compile, mut pages) = (0.0, 0.0, 0);
+    for doc in &prepared.docs {
+        let source = session
+            .renderer()
+            .render(&doc.template, &doc.context.value())
+            .unwrap();
+        let job = zyz::typeset::Job {
+            source,
+            source_name: PathBuf::from("x.typ"),
+            date: doc.date,
+            ident: doc.path.clone(),
+            standard: zyz::typeset::Standard::PdfA2b,
+        };
+        let t = std::time::Instant::now();
+        let (typeset, _) = session.typesetter().compile(&job).unwrap();
+        compile += t.elapsed().as_secs_f64();
+        pages += typeset.pages().len();
+        let t = std::time::Instant::now();
+        for _ in 0..10 {
+            std::hint::black_box(zyz::typeset::measure::check(&typeset));
+        }
+        check += t.elapsed().as_secs_f64() / 10.0;
+    }
+    let n = prepared.docs.len() as f64;
+    eprintln!(
+        "{} documents, {pages} pages: layout check {:.0} µs per document ({:.0} µs per page), \
+         Typst compile {:.1} ms per document",
+        prepared.docs.len(),
+        check / n * 1e6,
+        check / pages as f64 * 1e6,
+        compile / n * 1e3
+    );
+}

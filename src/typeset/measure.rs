@@ -97,6 +97,8 @@ struct Run {
     base: f64,
     size: f64,
     text: typst::ecow::EcoString,
+    /// Cells the characters take (see [`glyph_cells`]).
+    cells: f64,
     red: bool,
     upright: bool,
     /// Rotated runs only: their top faces the left edge of the page.
@@ -236,6 +238,7 @@ fn run(text: &TextItem, pos: Point, ts: Transform) -> Run {
         base: origin.y.to_pt(),
         size,
         text: text.text.clone(),
+        cells: glyph_cells(text),
         red,
         upright,
         head_left: ts.kx.get() > 0.5,
@@ -608,7 +611,7 @@ struct Line {
     base: f64,
     x0: f64,
     x1: f64,
-    /// Characters in cells: full-width 1, others ½.
+    /// Characters in cells: full-width 1, others by their advance.
     chars: f64,
 }
 
@@ -620,7 +623,7 @@ fn body_lines(page: &PageView, colophon_top: f64) -> Vec<Line> {
     runs.sort_by(|a, b| a.base.total_cmp(&b.base));
     let mut lines: Vec<Line> = Vec::new();
     for r in runs {
-        let chars = cells(&r.text);
+        let chars = r.cells;
         match lines.last_mut() {
             Some(l) if (r.base - l.base).abs() < 0.5 => {
                 l.x0 = l.x0.min(r.x0);
@@ -638,30 +641,42 @@ fn body_lines(page: &PageView, colophon_top: f64) -> Vec<Line> {
     lines
 }
 
-/// Cells taken by `text`: full-width characters 1, others ½, spaces and invisible ones 0.
-fn cells(text: &str) -> f64 {
-    text.chars()
-        .map(|c| match c as u32 {
-            _ if c.is_whitespace() => 0.0,
-            0x200B..=0x200D | 0x2060 | 0xFEFF | 0xAD => 0.0,
-            0x1100..=0x115F
-            | 0x2E80..=0x303E
-            | 0x3041..=0x33FF
-            | 0x3400..=0x4DBF
-            | 0x4E00..=0x9FFF
-            | 0xA000..=0xA4CF
-            | 0xAC00..=0xD7A3
-            | 0xF900..=0xFAFF
-            | 0xFE30..=0xFE4F
-            | 0xFF00..=0xFF60
-            | 0xFFE0..=0xFFE6
-            | 0x2014
-            | 0x2018..=0x201D
-            | 0x2026
-            | 0x20000..=0x3FFFD => 1.0,
-            _ => 0.5,
-        })
+/// Cells taken by a run's glyphs: a full-width character 1, spaces and invisible characters 0,
+/// others (digits, Latin) their advance over the cell pitch (half-width digits ½).
+fn glyph_cells(text: &TextItem) -> f64 {
+    text.glyphs
+        .iter()
+        .map(
+            |g| match text.text[g.range()].chars().next().map_or(0.0, cell) {
+                half if half == 0.5 => g.x_advance.at(text.size).to_pt() / CELL,
+                n => n,
+            },
+        )
         .sum()
+}
+
+/// Cells of one character: full-width 1, spaces and invisible ones 0, others ½.
+fn cell(c: char) -> f64 {
+    match c as u32 {
+        _ if c.is_whitespace() => 0.0,
+        0x200B..=0x200D | 0x2060 | 0xFEFF | 0xAD => 0.0,
+        0x1100..=0x115F
+        | 0x2E80..=0x303E
+        | 0x3041..=0x33FF
+        | 0x3400..=0x4DBF
+        | 0x4E00..=0x9FFF
+        | 0xA000..=0xA4CF
+        | 0xAC00..=0xD7A3
+        | 0xF900..=0xFAFF
+        | 0xFE30..=0xFE4F
+        | 0xFF00..=0xFF60
+        | 0xFFE0..=0xFFE6
+        | 0x2014
+        | 0x2018..=0x201D
+        | 0x2026
+        | 0x20000..=0x3FFFD => 1.0,
+        _ => 0.5,
+    }
 }
 
 /// Consecutive body lines (nothing else between them) a whole number of grid lines apart.
