@@ -730,15 +730,17 @@ fn line_cells(lines: &[Line], left: f64, f: &mut Sink) {
         .filter(|l| l.x1 >= left + TYPE_W - 1.0)
         // whole cells of indent: an opening mark sits at the right of its cell
         .map(|l| (l, ((l.x0 - left) / CELL + 0.05).floor() + l.chars))
-        .filter(|(_, n)| !(27.49..=28.01).contains(n));
+        // more than 28, or room left for one more full-width character
+        .filter(|(_, n)| *n > 28.01 || *n <= 27.01);
     if let Some((l, n)) = bad.next() {
         let more = bad.count();
         f.push(
             "layout.line-cells",
             format!(
-                "the full line at {:.1} mm from the top edge holds {n} characters{}; GB/T 9704 \
+                "the full line at {:.1} mm from the top edge holds {} characters{}; GB/T 9704 \
                  §5.2.2 sets 28 characters to a line",
                 mm(l.base),
+                figure(n),
                 match more {
                     0 => String::new(),
                     1 => " (and 1 more line)".to_owned(),
@@ -746,6 +748,16 @@ fn line_cells(lines: &[Line], left: f64, f: &mut Sink) {
                 }
             ),
         );
+    }
+}
+
+/// A count of cells as read: "27", "26.5".
+fn figure(n: f64) -> String {
+    let r = (n * 10.0).round() / 10.0;
+    if r.fract() == 0.0 {
+        format!("{r:.0}")
+    } else {
+        format!("{r:.1}")
     }
 }
 
