@@ -393,3 +393,79 @@ fn cost_of_the_layout_check_per_document() {
         compile / n * 1e3
     );
 }
+
+/// `zyz build` over templates whose top margin is 45 mm: the layout findings come as warnings
+/// naming the PDF, page and rule (in `--format json` too); `--strict-layout` fails the document.
+#[test]
+fn layout_findings_are_warnings_and_strict_layout_makes_them_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let templates = dir.path().join("templates");
+    common::copy_dir(&common::repo().join("templates"), &templates);
+    let lib = templates.join("gongwen.typ");
+    let text = std::fs::read_to_string(&lib).unwrap();
+    let moved = text.replace("margins = (top: 37mm,", "margins = (top: 45mm,");
+    assert_ne!(text, moved, "gongwen.typ names its margins");
+    std::fs::write(&lib, moved).unwrap();
+    let run = |out: &str, strict: bool| {
+        let mut args = vec![
+            "build".to_owned(),
+            "--content".to_owned(),
+            common::sample().display().to_string(),
+            "--templates".to_owned(),
+            templates.display().to_string(),
+            "--fonts".to_owned(),
+            common::repo().join("fonts").display().to_string(),
+            "--out".to_owned(),
+            dir.path().join(out).display().to_string(),
+            "--kind".to_owned(),
+            "commendation".to_owned(),
+            "--format".to_owned(),
+            "json".to_owned(),
+        ];
+        if strict {
+            args.push("--strict-layout".to_owned());
+        }
+        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = common::zyz(&common::repo(), &refs);
+        let value: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let margins: Vec<serde_json::Value> = value["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule"] == "layout.margins")
+            .cloned()
+            .collect();
+        (value, margins)
+    };
+    let top = "page 2: the type area starts 45.0 mm below the top edge; GB/T 9704 §5.2.1 sets the \
+               top margin to 37 ± 1 mm";
+    let (lenient, margins) = run("lenient", false);
+    assert_eq!(
+        lenient["built"],
+        serde_json::json!(["2025/city/commendation.pdf"])
+    );
+    let first = margins.first().expect("a layout.margins finding");
+    assert_eq!(first["severity"], "warning");
+    assert!(
+        first["file"]
+            .as_str()
+            .unwrap()
+            .ends_with("lenient/2025/city/commendation.pdf")
+    );
+    assert!(margins.iter().any(|f| f["message"] == top), "{margins:#?}");
+    let (strict, margins) = run("strict", true);
+    assert_eq!(strict["built"], serde_json::json!([]));
+    assert_eq!(
+        strict["failed"],
+        serde_json::json!(["2025/city/commendation.pdf"])
+    );
+    assert!(
+        margins.iter().all(|f| f["severity"] == "error"),
+        "{margins:#?}"
+    );
+    assert!(
+        !dir.path()
+            .join("strict/2025/city/commendation.pdf")
+            .exists()
+    );
+}
