@@ -414,6 +414,7 @@ fn main() -> anyhow::Result<()> {
         shard: None,
         emit_typ: false,
         standard: Standard::PdfA2b,
+        strict_layout: false,
     })?;
     println!(
         "fonts loaded once: {:.0} ms (VmRSS {:.0} MB)",

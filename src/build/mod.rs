@@ -81,6 +81,8 @@ pub struct Options {
     pub shard: Option<(u32, u32)>,
     pub emit_typ: bool,
     pub standard: Standard,
+    /// Layout findings (GB/T 9704 measured on the pages) fail their document.
+    pub strict_layout: bool,
 }
 
 /// Time spent per stage, summed over documents (nanoseconds).
@@ -508,13 +510,19 @@ impl Session {
         let start = Instant::now();
         let compiled = typst_guarded(&job, &typ_path, || self.typesetter.compile(&job))?;
         Timings::add(&timings.typeset, start);
-        let (document, warnings) = match compiled {
+        let (document, mut warnings) = match compiled {
             Ok(ok) => ok,
             Err(errors) => {
                 keep_source(&job, &typ_path);
                 return Err(errors);
             }
         };
+        let strict = self.options.strict_layout;
+        let layout = typeset::measure::diagnostics(&document, &out.join(&doc.path), strict);
+        if strict && !layout.is_empty() {
+            return Err(layout.into_iter().chain(warnings).collect());
+        }
+        warnings.extend(layout);
         let start = Instant::now();
         let pdf = typst_guarded(&job, &typ_path, || self.typesetter.export(&document, &job))?;
         Timings::add(&timings.pdf, start);

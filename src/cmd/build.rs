@@ -8,7 +8,7 @@ use anyhow::bail;
 use crate::Exit;
 use crate::build::plan::KINDS;
 use crate::build::{Event, Options, Session, Summary};
-use crate::cli::{BuildArgs, FontArgs, PdfStandardArg};
+use crate::cli::{BuildArgs, FontArgs, Format, PdfStandardArg};
 use crate::diag::Diagnostic;
 use crate::model::de::did_you_mean;
 use crate::typeset::Standard;
@@ -18,8 +18,13 @@ use crate::typeset::fonts::{FontOptions, RoleMap};
 pub fn run(args: &BuildArgs) -> anyhow::Result<Exit> {
     let options = options_from(args)?;
     let session = Session::new(options)?;
-    let summary = build_once(&session, args.quiet)?;
-    print_summary(&summary, args.quiet, args.timings, &session.options.content);
+    let json = args.format == Format::Json;
+    let summary = build_once(&session, args.quiet || json)?;
+    if json {
+        print_json(&summary)?;
+    } else {
+        print_summary(&summary, args.quiet, args.timings, &session.options.content);
+    }
     Ok(if summary.has_errors() {
         Exit::Failure
     } else {
@@ -73,6 +78,7 @@ pub fn options_from(args: &BuildArgs) -> anyhow::Result<Options> {
             PdfStandardArg::A2b => Standard::PdfA2b,
             PdfStandardArg::Pdf17 => Standard::Pdf17,
         },
+        strict_layout: args.strict_layout,
     })
 }
 
@@ -230,6 +236,20 @@ pub fn build_once(session: &Session, quiet: bool) -> anyhow::Result<Summary> {
         bar.finish_and_clear();
     }
     summary
+}
+
+/// `--format json`: every finding (content, Typst, layout, and why each failed document
+/// failed) as in `zyz check --format json`, plus the documents built and failed, on stdout.
+fn print_json(summary: &Summary) -> anyhow::Result<()> {
+    let mut all: Vec<Diagnostic> = summary.findings.clone();
+    all.extend(summary.typst_warnings.iter().cloned());
+    all.extend(summary.failed.iter().flat_map(|(_, d)| d.iter().cloned()));
+    let mut value = crate::diag::to_json(&all);
+    value["built"] = serde_json::to_value(&summary.built)?;
+    value["failed"] =
+        serde_json::to_value(summary.failed.iter().map(|(p, _)| p).collect::<Vec<_>>())?;
+    println!("{}", serde_json::to_string_pretty(&value)?);
+    Ok(())
 }
 
 /// Prints findings, failures and the closing summary line.

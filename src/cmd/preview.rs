@@ -45,6 +45,7 @@ pub fn run(args: &PreviewArgs) -> anyhow::Result<Exit> {
         shard: None,
         emit_typ: false,
         standard: Standard::PdfA2b,
+        strict_layout: false,
     };
     let session = Session::new(options)?;
     let prepared = session.prepare(&Timings::default())?;
