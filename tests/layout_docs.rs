@@ -245,11 +245,21 @@ static FONTS: LazyLock<Arc<FontSet>> = LazyLock::new(|| {
 
 /// A gongwen document of `lines` full body lines (28 characters each), then a 版记.
 fn notice_of_lines(lines: usize) -> Pdf {
-    let engine = Typesetter::new(&common::repo().join("templates"), FONTS.clone()).unwrap();
     let filler = "永济市专业镇高质量发展行动计划推动产业集群成链打造知名品牌强化要素保障";
     let body: String = filler.chars().cycle().take(28 * lines).collect();
+    typeset(&format!(
+        "#set par(first-line-indent: 0pt)\n{body}\n\n{COLOPHON}"
+    ))
+}
+
+const COLOPHON: &str =
+    "#colophon(cc: \"市委办公室。\", issuer: \"永济市人民政府办公室\", date: \"2025年3月31日\")\n";
+
+/// Typesets `markup` on the gongwen layout.
+fn typeset(markup: &str) -> Pdf {
+    let engine = Typesetter::new(&common::repo().join("templates"), FONTS.clone()).unwrap();
     let source = format!(
-        "#import \"gongwen.typ\": *\n#show: gongwen.with(fonts: {}, title: \"测试\", author: \"永济市人民政府办公室\", date: datetime(year: 2025, month: 3, day: 31))\n#set par(first-line-indent: 0pt)\n{body}\n\n#colophon(cc: \"市委办公室。\", issuer: \"永济市人民政府办公室\", date: \"2025年3月31日\")\n",
+        "#import \"gongwen.typ\": *\n#show: gongwen.with(fonts: {}, title: \"测试\", author: \"永济市人民政府办公室\", date: datetime(year: 2025, month: 3, day: 31))\n{markup}\n",
         FONTS.typst_roles()
     );
     let job = Job {
@@ -322,25 +332,23 @@ fn every_sample_document_is_portrait_numbered_and_ends_its_colophon_on_an_even_p
     assert!(colophons >= 4, "{colophons} documents with a 版记");
 }
 
-/// A commendation of one town fits on one page; its 版记 goes to the bottom of page 2, which is
-/// numbered (no blank page stands before it).
+/// A notice whose banner, title, body and signature fit on page 1 (the 版记 would fit under
+/// them): the 版记 goes to the bottom of page 2, which is numbered (no blank page before it).
 #[test]
 fn a_one_page_notice_has_its_colophon_on_a_numbered_page_two() {
-    let project = common::Project::sample();
-    let text = std::fs::read_to_string(project.content().join("assessment.yaml")).unwrap();
-    project.write(
-        "assessment.yaml",
-        text.replace("commend_top: 3 ", "commend_top: 1 "),
+    let pdf = typeset(&format!(
+        "#banner(organ: \"永济市人民政府办公室\", number: \"永政办发〔2025〕3号\")\n#doc-title[关于召开专业镇建设推进会的通知]\n#recipients[各镇人民政府、街道办事处：]\n\n定于2025年4月8日召开全市专业镇建设推进会，请各镇（街道）分管负责同志参加。\n\n#signature(organ: \"永济市人民政府办公室\", date: \"2025年3月31日\")\n{COLOPHON}"
+    ));
+    assert_eq!(
+        pdf.pages.len(),
+        2,
+        "the notice on page 1, the 版记 on page 2"
     );
-    let out = tempfile::tempdir().unwrap();
-    build(&project.content(), out.path(), &["--kind", "commendation"]);
-    let path = out.path().join("2025/city/commendation.pdf");
-    let pdf = Pdf::open(&path).unwrap();
-    assert_eq!(pdf.pages.len(), 2, "the body on page 1, the 版记 on page 2");
     let first = squeeze(&pdf.pages[0].text());
-    assert!(first.contains("予以通报表扬") && !first.contains("印发"));
-    assert_colophon_at_foot_of_even_last_page(&pdf, "commendation");
-    assert_page_numbers(&pdf, &[], "commendation");
+    assert!(first.contains("推进会的通知") && first.contains("2025年3月31日"));
+    assert!(!first.contains("印发"), "the 版记 is not on page 1");
+    assert_colophon_at_foot_of_even_last_page(&pdf, "one-page notice");
+    assert_page_numbers(&pdf, &[], "one-page notice");
 }
 
 /// Bodies of an exact number of full lines (22 a page): the 版记 under the body on an even page
