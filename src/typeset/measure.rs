@@ -988,7 +988,11 @@ mod tests {
 
     #[test]
     fn a_colophon_on_odd_page_1_without_a_number_is_reported() {
-        let doc = format!("{HEAD}{}\n{SIGN}{}", body(1), colophon(""));
+        let doc = format!(
+            "{HEAD}{}\n{SIGN}{}",
+            body(1),
+            colophon(", even: false, page-number: false")
+        );
         assert_eq!(
             measure(&doc),
             vec![
@@ -1169,7 +1173,7 @@ mod tests {
             format!(
                 "{}\n#pagebreak()\n{blank}#pagebreak()\n{}",
                 body(14),
-                colophon("")
+                colophon(", even: false, page-number: false")
             )
         };
         assert_eq!(measure(&doc(hidden)), vec![]);

@@ -118,11 +118,20 @@ impl Pdf {
         }
     }
 
-    /// Text of all pages (see [`Page::text`]), pages separated by a form feed line ("\n\x0c").
+    /// Text of all pages (see [`Page::text`]), pages separated by a form feed line ("\n\x0c");
+    /// on a page with a turned table, its upright text first, then the turned text as a reader
+    /// sees it with the page turned.
     pub fn text(&self) -> String {
         self.pages
             .iter()
-            .map(|p| p.text())
+            .map(|p| {
+                let turned = p.turned();
+                if turned.glyphs.is_empty() {
+                    p.text()
+                } else {
+                    format!("{}\n{}", p.upright().text(), turned.text())
+                }
+            })
             .collect::<Vec<_>>()
             .join("\n\u{c}")
     }
