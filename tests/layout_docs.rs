@@ -93,7 +93,10 @@ fn assert_colophon_at_foot_of_even_last_page(pdf: &Pdf, what: &str) {
         vec![n],
         "{what}: the 版记 (印发) is on the last page only"
     );
-    assert!(n % 2 == 0, "{what}: the 版记 is on page {n}, an odd page");
+    assert!(
+        n.is_multiple_of(2),
+        "{what}: the 版记 is on page {n}, an odd page"
+    );
     let line = pdf.pages[n - 1]
         .lines()
         .into_iter()

@@ -648,7 +648,7 @@ fn glyph_cells(text: &TextItem) -> f64 {
         .iter()
         .map(
             |g| match text.text[g.range()].chars().next().map_or(0.0, cell) {
-                half if half == 0.5 => g.x_advance.at(text.size).to_pt() / CELL,
+                0.5 => g.x_advance.at(text.size).to_pt() / CELL,
                 n => n,
             },
         )
