@@ -252,8 +252,8 @@ impl Bench<'_> {
         })?;
         tally.compile += t.elapsed();
         let t = Instant::now();
-        let pdf = zyz::export::pdf::pdf(&doc, &job)
-            .map_err(|e| anyhow::anyhow!("pdf {name}: {e:?}"))?;
+        let pdf =
+            zyz::export::pdf::pdf(&doc, &job).map_err(|e| anyhow::anyhow!("pdf {name}: {e:?}"))?;
         tally.pdf += t.elapsed();
         let pages = doc.pages().len();
         tally.docs += 1;
@@ -411,6 +411,7 @@ fn main() -> anyhow::Result<()> {
         shard: None,
         emit_typ: false,
         standard: Standard::PdfA2b,
+        strict_layout: false,
     })?;
     println!(
         "fonts loaded once: {:.0} ms (VmRSS {:.0} MB)",

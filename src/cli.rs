@@ -119,6 +119,13 @@ pub struct BuildArgs {
     /// Print time spent per stage, summed over documents.
     #[arg(long)]
     pub timings: bool,
+    /// Make the layout check's findings (GB/T 9704 measured on each document's pages) errors:
+    /// a document that breaks a layout rule fails.
+    #[arg(long)]
+    pub strict_layout: bool,
+    /// Output format of the findings (json: one object on stdout, as `zyz check --format json`).
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
 }
 
 #[derive(Debug, Args)]

@@ -131,8 +131,20 @@ impl Diagnostic {
             // characters taking two cells as they do in a terminal.
             let before: String = text.chars().take(self.column.saturating_sub(1)).collect();
             let cells: usize = before.chars().map(display_width).sum();
+            // Control characters are never echoed raw (an escape sequence in a content file
+            // must not reach the terminal).
+            let shown: String = text
+                .chars()
+                .map(|c| {
+                    if c.is_control() && c != '\t' {
+                        '\u{FFFD}'
+                    } else {
+                        c
+                    }
+                })
+                .collect();
             let _ = writeln!(out, "{pad} |");
-            let _ = writeln!(out, "{number} | {text}");
+            let _ = writeln!(out, "{number} | {shown}");
             let _ = writeln!(out, "{pad} | {}{on}^{off}", " ".repeat(cells));
         }
         if !self.path.is_empty() {
@@ -145,9 +157,13 @@ impl Diagnostic {
     }
 }
 
-/// Terminal cells taken by a character: 2 for East Asian wide characters, 1 otherwise (tab: 1).
+/// Terminal cells taken by a character: 2 for East Asian wide characters, 0 for zero-width ones,
+/// 1 otherwise (tab: 1).
 fn display_width(c: char) -> usize {
     let u = c as u32;
+    if matches!(u, 0xAD | 0x200B..=0x200D | 0x2060 | 0xFEFF) {
+        return 0;
+    }
     let wide = matches!(u,
         0x1100..=0x115F | 0x2E80..=0x303E | 0x3041..=0x33FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF
         | 0xA000..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFF60
@@ -192,6 +208,16 @@ mod tests {
         let text = d.render(Some("id: a\nname: 卿头镇\n"), false);
         let expected = "error[t.rule]: bad\n  --> content/towns/a.yaml:2:7\n  |\n2 | name: 卿头镇\n  |       ^\n  = field: name\n  = hint: fix it\n";
         assert_eq!(text, expected);
+    }
+
+    #[test]
+    fn control_characters_are_not_echoed_and_zero_width_ones_take_no_cell() {
+        let d = Diagnostic::error("a.yaml", 1, 10, "text.control", "bad");
+        let text = d.render(Some("a: x\u{1b}[2J\u{200B}y\n"), false);
+        assert_eq!(
+            text,
+            "error[text.control]: bad\n  --> a.yaml:1:10\n  |\n1 | a: x\u{FFFD}[2J\u{200B}y\n  |         ^\n"
+        );
     }
 
     #[test]

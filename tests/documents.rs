@@ -97,7 +97,12 @@ fn every_kind_is_built_and_in_the_manifest() {
 #[test]
 fn the_city_plans_signature_shares_its_page_with_the_body() {
     let pdf = Pdf::open(&sample().join("2025/city/action-plan.pdf")).unwrap();
-    let pages: Vec<String> = pdf.pages.iter().map(|p| squeeze(&p.text())).collect();
+    // the list is turned on its pages (GB/T 9704 §8): read it the way a reader turns the page
+    let pages: Vec<String> = pdf
+        .pages
+        .iter()
+        .map(|p| squeeze(&p.upright().text()) + &squeeze(&p.turned().text()))
+        .collect();
     let signature = "永济市人民政府办公室2024年3月1日";
     let sig = pages
         .iter()
@@ -508,7 +513,12 @@ fn a_long_responsibility_list_breaks_well() {
         "the long title is whole in the body"
     );
     // the 40-character government name is whole in the signature (balanced lines)
-    let pages: Vec<String> = pdf.pages.iter().map(|p| squeeze(&p.text())).collect();
+    // the list is turned on its pages (GB/T 9704 §8): read it the way a reader turns the page
+    let pages: Vec<String> = pdf
+        .pages
+        .iter()
+        .map(|p| squeeze(&p.upright().text()) + &squeeze(&p.turned().text()))
+        .collect();
     let list_start = pages
         .iter()
         .position(|p| p.contains("附件1"))
@@ -526,7 +536,7 @@ fn a_long_responsibility_list_breaks_well() {
         list.len()
     );
     for (i, page) in list.iter().enumerate() {
-        let header = page.lines().into_iter().any(|l| {
+        let header = page.turned().lines().into_iter().any(|l| {
             let t = squeeze(&l.text);
             [
                 "序号",
@@ -544,16 +554,17 @@ fn a_long_responsibility_list_breaks_well() {
         assert!(header, "page {} of the list has no header row", i + 1);
     }
     // every row is present
-    let list_text: String = list.iter().map(|p| squeeze(&p.text())).collect();
+    let list_text: String = list.iter().map(|p| squeeze(&p.turned().text())).collect();
     for i in 1..=60 {
         if i != 7 {
             assert!(list_text.contains(&format!("任务{i:02}号")), "row {i}");
         }
         assert!(list_text.contains(&format!("李{i:02}")), "row {i}");
     }
-    // the long title's cell wraps inside the table: nothing runs past the type area
+    // the long title's cell wraps inside the table: nothing runs past the type area (turned,
+    // its 225 mm run from 35 mm to 260 mm above the page's foot)
     for page in list {
-        for line in page.lines().into_iter().filter(|l| !l.text.contains('—')) {
+        for line in page.turned().lines() {
             assert!(
                 line.x_max <= common::pdf::pt(297.0 - 37.0) + 1.0,
                 "{} ends at {}",

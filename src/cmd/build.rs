@@ -6,9 +6,11 @@ use std::path::{Path, PathBuf};
 use anyhow::bail;
 
 use crate::Exit;
-use crate::pipeline::{Event, Options, Session, Summary};
-use crate::cli::{BuildArgs, FontArgs, PdfStandardArg};
+use crate::cli::{BuildArgs, FontArgs, Format, PdfStandardArg};
 use crate::diag::Diagnostic;
+use crate::model::de::did_you_mean;
+use crate::pipeline::{Event, Options, Session, Summary};
+use crate::plan::KINDS;
 use crate::typeset::Standard;
 use crate::typeset::fonts::{FontOptions, RoleMap};
 
@@ -16,8 +18,13 @@ use crate::typeset::fonts::{FontOptions, RoleMap};
 pub fn run(args: &BuildArgs) -> anyhow::Result<Exit> {
     let options = options_from(args)?;
     let session = Session::new(options)?;
-    let summary = build_once(&session, args.quiet)?;
-    print_summary(&summary, args.quiet, args.timings, &session.options.content);
+    let json = args.format == Format::Json;
+    let summary = build_once(&session, args.quiet || json)?;
+    if json {
+        print_json(&summary)?;
+    } else {
+        print_summary(&summary, args.quiet, args.timings, &session.options.content);
+    }
     Ok(if summary.has_errors() {
         Exit::Failure
     } else {
@@ -32,10 +39,13 @@ pub fn options_from(args: &BuildArgs) -> anyhow::Result<Options> {
         Some(text) => Some(parse_shard(text)?),
     };
     for kind in &args.kind {
-        if !crate::plan::KINDS.contains(&kind.as_str()) {
+        if !KINDS.contains(&kind.as_str()) {
+            let guess = did_you_mean(kind, KINDS)
+                .map(|g| format!("did you mean `{g}`? "))
+                .unwrap_or_default();
             bail!(
-                "--kind {kind}: unknown document kind (hint: one of {})",
-                crate::plan::KINDS.join(", ")
+                "--kind {kind}: unknown document kind (hint: {guess}one of {})",
+                KINDS.join(", ")
             );
         }
     }
@@ -52,6 +62,7 @@ pub fn options_from(args: &BuildArgs) -> anyhow::Result<Options> {
             args.project.content.display()
         );
     }
+    check_selection(args)?;
     Ok(Options {
         content: args.project.content.clone(),
         templates: args.project.templates.clone(),
@@ -67,18 +78,117 @@ pub fn options_from(args: &BuildArgs) -> anyhow::Result<Options> {
             PdfStandardArg::A2b => Standard::PdfA2b,
             PdfStandardArg::Pdf17 => Standard::Pdf17,
         },
+        strict_layout: args.strict_layout,
     })
 }
 
 /// Font options: the bundled folder, `--font-path` folders, `--system-fonts`, and the role
 /// mapping from `<content>/fonts.yaml` when present.
 pub fn font_options(args: &FontArgs, content: &Path) -> anyhow::Result<FontOptions> {
+    let roles = content.join("fonts.yaml");
+    if !crate::model::stays_inside(content, &roles) {
+        bail!(
+            "{} is a symlink that leads outside the content folder; it was not read (hint: copy the file into the content folder and delete the link)",
+            roles.display()
+        );
+    }
     Ok(FontOptions {
         bundled: args.fonts.clone(),
         extra: args.font_paths.clone(),
         system: args.system_fonts,
         roles: RoleMap::load(&content.join("fonts.yaml"))?,
     })
+}
+
+/// `--town` must name a town of the content, and with `--kind`, each kind must be a document that
+/// town has: otherwise the build would quietly build nothing. A usage error with the closest ids.
+fn check_selection(args: &BuildArgs) -> anyhow::Result<()> {
+    if args.town.is_empty() {
+        return Ok(());
+    }
+    let content = &args.project.content;
+    let known = town_ids(content)?;
+    for town in &args.town {
+        if !known.contains(town) {
+            bail!(
+                "--town {town}: there is no town `{town}` in {} (hint: {})",
+                content.display(),
+                suggest(town, &known)
+            );
+        }
+    }
+    if args.kind.is_empty() {
+        return Ok(());
+    }
+    let checked = super::check::check_dir(content)?;
+    let docs = crate::plan::documents(&checked.loaded.content, &checked.report);
+    for town in &args.town {
+        // A town whose file does not load has no documents now; the build says why.
+        if !checked.loaded.content.towns.iter().any(|t| &t.id == town) {
+            continue;
+        }
+        let has: Vec<&str> = KINDS
+            .into_iter()
+            .filter(|k| {
+                docs.iter()
+                    .any(|d| d.kind == *k && d.town.as_ref() == Some(town))
+            })
+            .collect();
+        if let Some(kind) = args.kind.iter().find(|k| !has.contains(&k.as_str())) {
+            let city_wide = docs
+                .iter()
+                .any(|d| d.kind == kind.as_str() && d.town.is_none());
+            bail!(
+                "--town {town} --kind {kind}: town `{town}` has no `{kind}` document (hint: {}{})",
+                if has.is_empty() {
+                    format!("`{town}` has no documents this year")
+                } else {
+                    format!("its documents are: {}", has.join(", "))
+                },
+                if city_wide {
+                    format!("; `{kind}` is city-wide: build it without --town")
+                } else {
+                    String::new()
+                }
+            );
+        }
+    }
+    Ok(())
+}
+
+/// The town ids of a content folder: the names of `towns/*.yaml` (a town's id is its file's name).
+fn town_ids(content: &Path) -> anyhow::Result<Vec<String>> {
+    let dir = content.join("towns");
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return Ok(Vec::new());
+    };
+    let mut ids = Vec::new();
+    for entry in entries {
+        let name = entry?.file_name();
+        let name = name.to_string_lossy();
+        if let Some(id) = name.strip_suffix(".yaml")
+            && !id.starts_with('.')
+        {
+            ids.push(id.to_owned());
+        }
+    }
+    ids.sort();
+    Ok(ids)
+}
+
+/// "did you mean `x`?" when one known id is close, else the known ids (the first dozen).
+fn suggest(word: &str, known: &[String]) -> String {
+    if let Some(guess) = did_you_mean(word, known.iter().map(String::as_str)) {
+        return format!("did you mean `{guess}`?");
+    }
+    match known.len() {
+        0 => "the content has no towns".to_owned(),
+        n if n <= 12 => format!("the towns are: {}", known.join(", ")),
+        n => format!(
+            "the towns include: {}, … ({n} in all)",
+            known[..12].join(", ")
+        ),
+    }
 }
 
 /// `K/N` with 1 ≤ K ≤ N.
@@ -128,10 +238,27 @@ pub fn build_once(session: &Session, quiet: bool) -> anyhow::Result<Summary> {
     summary
 }
 
+/// `--format json`: every finding (content, Typst, layout, and why each failed document
+/// failed) as in `zyz check --format json`, plus the documents built and failed, on stdout.
+fn print_json(summary: &Summary) -> anyhow::Result<()> {
+    let mut all: Vec<Diagnostic> = summary.findings.clone();
+    all.extend(summary.typst_warnings.iter().cloned());
+    all.extend(summary.failed.iter().flat_map(|(_, d)| d.iter().cloned()));
+    let mut value = crate::diag::to_json(&all);
+    value["built"] = serde_json::to_value(&summary.built)?;
+    value["failed"] =
+        serde_json::to_value(summary.failed.iter().map(|(p, _)| p).collect::<Vec<_>>())?;
+    println!("{}", serde_json::to_string_pretty(&value)?);
+    Ok(())
+}
+
 /// Prints findings, failures and the closing summary line.
 pub fn print_summary(summary: &Summary, quiet: bool, timings: bool, content: &Path) {
     let color = std::io::stderr().is_terminal();
     let source_of = |d: &Diagnostic| -> Option<String> {
+        if d.line == 0 {
+            return None; // nothing to quote (and a refused file is never read)
+        }
         let rel: PathBuf = crate::diag::display_path(&d.file, content);
         summary
             .sources

@@ -47,6 +47,7 @@ pub fn run(args: &PreviewArgs) -> anyhow::Result<Exit> {
         shard: None,
         emit_typ: false,
         standard: Standard::PdfA2b,
+        strict_layout: false,
     };
     let session = Session::new(options)?;
     let prepared = session.prepare(&Timings::default())?;
@@ -62,8 +63,13 @@ pub fn run(args: &PreviewArgs) -> anyhow::Result<Exit> {
             .map(|d| d.town.as_deref().unwrap_or("-"))
             .collect();
         have.dedup();
+        let guess = town
+            .as_deref()
+            .and_then(|t| crate::model::de::did_you_mean(t, have.iter().copied()))
+            .map(|g| format!("did you mean `{g}`? "))
+            .unwrap_or_default();
         bail!(
-            "no `{}` document for {} (hint: the content has one for: {})",
+            "no `{}` document for {} (hint: {guess}the content has one for: {})",
             args.kind,
             town.as_deref()
                 .map_or("the city (-)".to_owned(), |t| format!("town `{t}`")),

@@ -1,17 +1,20 @@
 //! `zyz watch`: build once, then rebuild whenever a content or template file is saved. Fonts and
 //! Typst's caches live as long as the process, and the incremental build typesets only the
-//! documents whose inputs changed. Errors are reported and watching goes on.
+//! documents whose inputs changed. Only writes, creates, removes and renames count as changes
+//! (never the build's own reads). Errors are reported and watching goes on.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
-use notify::{RecursiveMode, Watcher as _};
+use notify::event::ModifyKind;
+use notify::{EventKind, RecursiveMode, Watcher as _};
 
 use crate::Exit;
-use crate::pipeline::Session;
 use crate::cli::BuildArgs;
+use crate::pipeline::Session;
 
 /// How long to wait for more events after the first one (editors save in several steps).
 const SETTLE: Duration = Duration::from_millis(120);
@@ -28,7 +31,9 @@ pub fn run(args: &BuildArgs) -> anyhow::Result<Exit> {
 
     let (tx, rx) = mpsc::channel();
     let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
-        if let Ok(event) = event {
+        if let Ok(event) = event
+            && is_change(&event.kind)
+        {
             let _ = tx.send(event.paths);
         }
     })
@@ -50,7 +55,8 @@ pub fn run(args: &BuildArgs) -> anyhow::Result<Exit> {
         while let Ok(more) = rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
             paths.extend(more);
         }
-        let relevant: Vec<&PathBuf> = paths.iter().filter(|p| is_source(p, &out)).collect();
+        // one line per file, however many events its save made
+        let relevant: BTreeSet<&PathBuf> = paths.iter().filter(|p| is_source(p, &out)).collect();
         if relevant.is_empty() {
             continue;
         }
@@ -62,7 +68,12 @@ pub fn run(args: &BuildArgs) -> anyhow::Result<Exit> {
             session.reload_templates();
         }
         if !args.quiet {
-            let names: Vec<String> = relevant.iter().map(|p| p.display().to_string()).collect();
+            // notify reports absolute paths: show them as the user would type them
+            let cwd = std::env::current_dir().unwrap_or_default();
+            let names: Vec<String> = relevant
+                .iter()
+                .map(|p| p.strip_prefix(&cwd).unwrap_or(p).display().to_string())
+                .collect();
             eprintln!("changed: {}", names.join(", "));
         }
         rebuild(&session, args);
@@ -83,6 +94,18 @@ fn rebuild(session: &Session, args: &BuildArgs) {
     }
 }
 
+/// Whether an event changes a file: a write, a create, a remove or a rename. Not an open, a read
+/// or a close after reading (the build itself reads every source file: counting those reads as
+/// changes made watch rebuild for ever), nor a change of metadata only.
+fn is_change(kind: &EventKind) -> bool {
+    matches!(
+        kind,
+        EventKind::Create(_)
+            | EventKind::Remove(_)
+            | EventKind::Modify(ModifyKind::Data(_) | ModifyKind::Name(_) | ModifyKind::Any)
+    )
+}
+
 /// YAML, templates and Typst files — not editor swap files, not our own output.
 fn is_source(path: &Path, out: &Path) -> bool {
     if path.starts_with(out) {
@@ -96,4 +119,31 @@ fn is_source(path: &Path, out: &Path) -> bool {
         path.extension().and_then(|e| e.to_str()),
         Some("yaml" | "yml" | "j2" | "typ")
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use notify::event::{AccessKind, AccessMode, CreateKind, DataChange, MetadataKind, RenameMode};
+
+    use super::*;
+
+    #[test]
+    fn reads_are_not_changes() {
+        assert!(!is_change(&EventKind::Access(AccessKind::Open(
+            AccessMode::Any
+        ))));
+        assert!(!is_change(&EventKind::Access(AccessKind::Close(
+            AccessMode::Read
+        ))));
+        assert!(!is_change(&EventKind::Modify(ModifyKind::Metadata(
+            MetadataKind::AccessTime
+        ))));
+        assert!(is_change(&EventKind::Modify(ModifyKind::Data(
+            DataChange::Any
+        ))));
+        assert!(is_change(&EventKind::Modify(ModifyKind::Name(
+            RenameMode::To
+        ))));
+        assert!(is_change(&EventKind::Create(CreateKind::File)));
+    }
 }

@@ -19,7 +19,8 @@ impl Exporter for Pdf {
     }
 
     fn export(&self, laid: &Laid) -> Result<Vec<u8>, Vec<Diagnostic>> {
-        pdf(laid.document, laid.job).map_err(|errors| laid.typesetter.diagnostics(laid.job, &errors))
+        pdf(laid.document, laid.job)
+            .map_err(|errors| laid.typesetter.diagnostics(laid.job, &errors))
     }
 }
 

@@ -110,6 +110,10 @@ impl City {
 }
 
 /// The 文号 text: 机关代字〔full year〕serial号, e.g. `永政办发〔2024〕12号` (serial not padded, no 第).
-pub fn wenhao(prefix: &str, year: impl std::fmt::Display, serial: impl std::fmt::Display) -> String {
+pub fn wenhao(
+    prefix: &str,
+    year: impl std::fmt::Display,
+    serial: impl std::fmt::Display,
+) -> String {
     format!("{prefix}〔{year}〕{serial}号")
 }

@@ -11,6 +11,7 @@ pub mod assessment;
 pub mod city;
 pub mod de;
 pub mod plan;
+pub mod scrub;
 pub mod standard;
 pub mod town;
 pub mod types;
@@ -442,6 +443,10 @@ fn read_typed<T: serde::de::DeserializeOwned>(
         value: None,
         diagnostics: Vec::new(),
     };
+    if let Some(d) = refuse_outside(root, &shown) {
+        r.diagnostics.push(d);
+        return r;
+    }
     let bytes = match read_limited(&shown) {
         Ok(Some(b)) => b,
         Ok(None) => {
@@ -518,7 +523,8 @@ fn read_typed<T: serde::de::DeserializeOwned>(
             d.hint = e.hint;
             r.diagnostics.push(d);
         }
-        Ok(tree) => {
+        Ok(mut tree) => {
+            r.diagnostics.extend(scrubbed(&mut tree, &text, &shown));
             match de::from_node::<T>(&tree) {
                 Ok(v) => {
                     r.value = Some(v);
@@ -541,6 +547,48 @@ fn read_typed<T: serde::de::DeserializeOwned>(
     }
     r.text = Some(text);
     r
+}
+
+/// Whether `path`, once symlinks are followed, still lies inside the folder `root`. The content
+/// folder is a sandbox: a file in it may be a symlink to another file of the folder, never to one
+/// outside it. A path that does not exist counts as inside (reading it reports what is wrong).
+pub fn stays_inside(root: &Path, path: &Path) -> bool {
+    match (root.canonicalize(), path.canonicalize()) {
+        (Ok(root), Ok(real)) => real.starts_with(root),
+        _ => true,
+    }
+}
+
+/// The error for a content file that is a symlink leading out of the content folder; it names
+/// the link only, never the target or anything in it.
+fn refuse_outside(root: &Path, shown: &Path) -> Option<Diagnostic> {
+    if stays_inside(root, shown) {
+        return None;
+    }
+    Some(
+        Diagnostic::error(
+            shown,
+            0,
+            0,
+            "file.outside-content",
+            "此文件是指向内容目录之外的符号链接，拒绝读取（内容目录之外的文件一概不读）",
+        )
+        .with_hint("把要用的文件复制到内容目录里，再删除这个链接；指向内容目录之内的链接可以使用"),
+    )
+}
+
+/// Removes invisible characters from the tree's text ([`scrub`]); its findings as diagnostics.
+fn scrubbed(tree: &mut Node, text: &str, shown: &Path) -> Vec<Diagnostic> {
+    let findings = scrub::scrub(tree, text).into_iter().map(|f| {
+        let (line, column) = (f.pos.line, f.pos.column);
+        let d = if f.error {
+            Diagnostic::error(shown, line, column, f.rule, f.message)
+        } else {
+            Diagnostic::warning(shown, line, column, f.rule, f.message)
+        };
+        d.with_path(f.path).with_hint(f.hint)
+    });
+    findings.collect()
 }
 
 /// The file's bytes, or None when it is larger than [`MAX_FILE_BYTES`].

@@ -18,7 +18,7 @@ use crate::typeset;
 impl Session {
     /// Renders, typesets and exports one document; its files wait in temporary files beside
     /// their targets.
-    fn make(&self, doc: &Doc, timings: &Timings) -> Result<Finished, Vec<Diagnostic>> {
+    pub(super) fn make(&self, doc: &Doc, timings: &Timings) -> Result<Finished, Vec<Diagnostic>> {
         let typ_path = self.options.out.join(&doc.path).with_extension("typ");
         let context = doc.context.value();
         let (job, document, warnings) = self.lay_out(doc, &context, &typ_path, timings)?;
@@ -71,13 +71,24 @@ impl Session {
         let start = Instant::now();
         let compiled = typst_guarded(&job, typ_path, || self.typesetter.compile(&job))?;
         Timings::add(&timings.typeset, start);
-        match compiled {
-            Ok((document, warnings)) => Ok((job, document, warnings)),
-            Err(errors) => {
-                keep_source(&job, typ_path);
-                Err(errors)
-            }
+        let (document, mut warnings) = compiled.inspect_err(|_| keep_source(&job, typ_path))?;
+        warnings.extend(self.measure(doc, &document)?);
+        Ok((job, document, warnings))
+    }
+
+    /// GB/T 9704 measured on the laid-out pages: warnings, or the document's errors with
+    /// `--strict-layout`.
+    fn measure(
+        &self,
+        doc: &Doc,
+        document: &PagedDocument,
+    ) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
+        let pdf = self.options.out.join(&doc.path);
+        let layout = typeset::measure::diagnostics(document, &pdf, self.options.strict_layout);
+        if self.options.strict_layout && !layout.is_empty() {
+            return Err(layout);
         }
+        Ok(layout)
     }
 
     /// Writes the PDF and the document's other files to temporary files beside their targets
@@ -90,8 +101,9 @@ impl Session {
         for side in &laid.doc.sidecars {
             let target = out.join(&side.path);
             let bytes = export::exporter(side.format).export(laid)?;
-            sidecars
-                .push(Staged::new(&target, &bytes).map_err(|err| vec![write_error(&target, &err)])?);
+            sidecars.push(
+                Staged::new(&target, &bytes).map_err(|err| vec![write_error(&target, &err)])?,
+            );
         }
         if self.options.emit_typ {
             let typ_path = &laid.job.source_name;
@@ -144,4 +156,3 @@ fn keep_source(job: &typeset::Job, typ_path: &Path) {
 pub(super) fn write_error(path: &Path, err: &anyhow::Error) -> Diagnostic {
     Diagnostic::error(path, 0, 0, "write", format!("{err:#}"))
 }
-

@@ -14,15 +14,12 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
-use serde_json::Value;
-use typst_layout::PagedDocument;
 
 mod make;
 
 use crate::archive::{self, Entry, Manifest, Staged};
 use crate::diag::{self, Diagnostic};
-use crate::export::{self, Laid};
-use crate::plan::{self, Doc, Format};
+use crate::plan::{self, Doc};
 use crate::render::Renderer;
 use crate::typeset::fonts::{FontOptions, FontSet};
 use crate::typeset::{self, Standard, Typesetter};
@@ -45,6 +42,8 @@ pub struct Options {
     pub shard: Option<(u32, u32)>,
     pub emit_typ: bool,
     pub standard: Standard,
+    /// Layout findings (GB/T 9704 measured on the pages) fail their document.
+    pub strict_layout: bool,
 }
 
 /// Time spent per stage, summed over documents (nanoseconds).
@@ -391,7 +390,8 @@ impl Session {
                 // document. The last batch goes as soon as the threads are done.
                 let mut batch = vec![first];
                 let until = Instant::now() + COMMIT_WINDOW;
-                while let Ok(more) = rx.recv_timeout(until.saturating_duration_since(Instant::now()))
+                while let Ok(more) =
+                    rx.recv_timeout(until.saturating_duration_since(Instant::now()))
                 {
                     batch.push(more);
                 }

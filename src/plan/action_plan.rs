@@ -122,4 +122,3 @@ pub(super) fn town_plan(content: &Content, town: &Town, year: i32, inputs: &[Pat
         inputs,
     )
 }
-

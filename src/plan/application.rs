@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use serde_json::{Value, json};
 
 use super::{Doc, date_json};
-use crate::model::{Content, Money, Town};
 use crate::check::{Outcome, Verdict};
+use crate::model::{Content, Money, Town};
 
 /// The Chinese word for a criterion's outcome on the checklist.
 fn outcome_text(outcome: Outcome) -> &'static str {
@@ -137,4 +137,3 @@ pub(super) fn application(
         inputs,
     )
 }
-

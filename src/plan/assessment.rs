@@ -8,9 +8,9 @@ use serde_json::{Value, json};
 use super::action_plan::status_text;
 use super::ledger::problem_json;
 use super::{Doc, date_json, organ, title_lines, wenhao};
+use crate::assess::{Outcome, Scored, format_score, score, select};
 use crate::model::assessment::{Issue, SupervisionIssue, Wording};
 use crate::model::{Assessment, Content, Date, Measure, TaskStatus, Town};
-use crate::assess::{Outcome, Scored, format_score, score, select};
 
 /// `date` plus `days` days (proleptic Gregorian).
 pub fn add_days(date: Date, days: u32) -> Date {

@@ -94,4 +94,3 @@ pub(super) fn ledger(content: &Content, year: i32, inputs: &[PathBuf]) -> Doc {
     });
     doc
 }
-

@@ -14,14 +14,14 @@ pub use assessment::add_days;
 pub use ledger::ledger_rows;
 pub use titles::title_lines;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
 
+use crate::check::Report;
 use crate::diag::Diagnostic;
 use crate::model::{Content, Stage, Town};
-use crate::check::Report;
 
 /// The document kinds (the manifest's `kind` values).
 pub const KINDS: [&str; 6] = [
@@ -60,7 +60,10 @@ pub struct Doc {
 impl Doc {
     /// A document of `kind` at `path`, made by `template` from `context`; the build fills in its
     /// input hash.
-    #[expect(clippy::too_many_arguments, reason = "one named field each, called once per family")]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "one named field each, called once per family"
+    )]
     fn new(
         kind: &'static str,
         town: Option<String>,
@@ -127,7 +130,6 @@ impl Context {
     }
 }
 
-
 /// The documents the content calls for, in a stable order.
 pub fn documents(content: &Content, report: &Report) -> Vec<Doc> {
     let city = &content.city;
@@ -146,7 +148,9 @@ pub fn documents(content: &Content, report: &Report) -> Vec<Doc> {
         if town.designation.stage == Stage::Applying
             && let Some(verdict) = report.verdict(&town.id)
         {
-            docs.push(application::application(content, town, verdict, year, &inputs));
+            docs.push(application::application(
+                content, town, verdict, year, &inputs,
+            ));
         }
         if !town.tasks.is_empty() {
             docs.push(action_plan::town_plan(content, town, year, &inputs));
@@ -219,4 +223,3 @@ pub fn broken_towns(
         .filter(|id| !loaded.contains(id.as_str()))
         .collect()
 }
-

@@ -79,7 +79,6 @@ pub fn title_lines(title: &str) -> Vec<String> {
     best.map(|b| b.2).unwrap_or_else(|| vec![title.to_owned()])
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

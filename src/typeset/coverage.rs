@@ -135,9 +135,7 @@ pub fn of_content(
             .get(&file)
             .or_else(|| sources.get(relative))
             .map(String::as_str);
-        out.extend(check(
-            fonts, &file, source, &value,
-        ));
+        out.extend(check(fonts, &file, source, &value));
     };
     for town in &content.towns {
         let relative = town

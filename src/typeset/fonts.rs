@@ -171,7 +171,7 @@ pub struct FontSet {
     faces: Vec<Face>,
     roles: RoleMap,
     /// Per role, per family in role order: the indices of that family's faces in the book.
-    role_faces: BTreeMap<Role, Vec<(String, Vec<usize>)>>,
+    role_faces: RoleFaces,
     /// A digest of every font file's name and size, for incremental build hashes.
     fingerprint: String,
 }
@@ -343,12 +343,12 @@ impl FontSet {
     }
 }
 
+/// A role's families in order of preference, each with the indices of its faces in the book.
+type RoleFaces = BTreeMap<Role, Vec<(String, Vec<usize>)>>;
+
 /// Each role's families, in order of preference, with the faces of each found in `book`. Fails
 /// when none of a role's families is there.
-fn resolve_roles(
-    book: &FontBook,
-    roles: &RoleMap,
-) -> anyhow::Result<BTreeMap<Role, Vec<(String, Vec<usize>)>>> {
+fn resolve_roles(book: &FontBook, roles: &RoleMap) -> anyhow::Result<RoleFaces> {
     let mut role_faces = BTreeMap::new();
     for role in Role::ALL {
         let mut families = Vec::new();

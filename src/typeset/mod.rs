@@ -9,6 +9,7 @@
 
 pub mod coverage;
 pub mod fonts;
+pub mod measure;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

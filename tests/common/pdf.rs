@@ -51,6 +51,11 @@ pub struct Glyph {
     pub size: f64,
     /// BaseFont of the font used (e.g. `ABCDEF+FandolFang-Regular`).
     pub font: String,
+    /// Writing direction as a unit vector in the same coordinates: (1, 0) for upright text,
+    /// (0, -1) for text turned to read from the bottom of the page to its top.
+    pub dir: (f64, f64),
+    /// Where the glyph's baseline starts (the text origin), in the same coordinates.
+    pub origin: (f64, f64),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -113,11 +118,20 @@ impl Pdf {
         }
     }
 
-    /// Text of all pages (see [`Page::text`]), pages separated by a form feed line ("\n\x0c").
+    /// Text of all pages (see [`Page::text`]), pages separated by a form feed line ("\n\x0c");
+    /// on a page with a turned table, its upright text first, then the turned text as a reader
+    /// sees it with the page turned.
     pub fn text(&self) -> String {
         self.pages
             .iter()
-            .map(|p| p.text())
+            .map(|p| {
+                let turned = p.turned();
+                if turned.glyphs.is_empty() {
+                    p.text()
+                } else {
+                    format!("{}\n{}", p.upright().text(), turned.text())
+                }
+            })
             .collect::<Vec<_>>()
             .join("\n\u{c}")
     }
@@ -209,6 +223,47 @@ impl Page {
             });
         }
         lines
+    }
+
+    /// The upright glyphs only (text reading left to right), e.g. the page number of a page
+    /// whose body is turned.
+    pub fn upright(&self) -> Page {
+        Page {
+            glyphs: self
+                .glyphs
+                .iter()
+                .filter(|g| g.dir.0 > 0.99)
+                .cloned()
+                .collect(),
+            ..self.clone()
+        }
+    }
+
+    /// The glyphs that read from the bottom of the page to its top, as seen with the page
+    /// turned a quarter clockwise (its left edge on top), where they read left to right: what a
+    /// reader sees of a table set sideways with its head towards the left edge.
+    pub fn turned(&self) -> Page {
+        let h = self.height_pt;
+        let glyphs = self
+            .glyphs
+            .iter()
+            .filter(|g| g.dir.1 < -0.99)
+            .map(|g| Glyph {
+                x: h - g.y_bottom,
+                x_max: h - g.y_top,
+                y_top: g.x,
+                y_bottom: g.x_max,
+                baseline: g.origin.0,
+                dir: (1.0, 0.0),
+                origin: (h - g.origin.1, g.origin.0),
+                ..g.clone()
+            })
+            .collect();
+        Page {
+            width_pt: self.height_pt,
+            height_pt: self.width_pt,
+            glyphs,
+        }
     }
 
     /// Glyphs whose text is not whitespace.
@@ -1213,6 +1268,9 @@ impl<'a> Ctx<'a> {
             }
             let minf = |a: &[f64; 4]| a.iter().copied().fold(f64::MAX, f64::min);
             let maxf = |a: &[f64; 4]| a.iter().copied().fold(f64::MIN, f64::max);
+            // the writing direction, y downwards like the coordinates
+            let (dx, dy) = (trm[0], -trm[1]);
+            let norm = (dx * dx + dy * dy).sqrt().max(f64::MIN_POSITIVE);
             run.glyphs.push(Glyph {
                 text: font.unicode(code),
                 x: minf(&xs),
@@ -1222,8 +1280,9 @@ impl<'a> Ctx<'a> {
                 baseline: run.top - oy,
                 size,
                 font: font.base_font.clone(),
+                dir: (dx / norm, dy / norm),
+                origin: (ox - run.x0, run.top - oy),
             });
-            let _ = ox;
             let mut tx = w0 * gs.size + gs.char_space;
             if code == 32 && (!font.two_byte || bytes.len() == 1) {
                 tx += gs.word_space;

@@ -1,0 +1,120 @@
+//! `zyz watch` as a user runs it: one build at start, then exactly one build per save, naming only
+//! the file saved; its own reads of the content and templates never count as changes.
+
+mod common;
+
+use std::io::{BufRead as _, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use common::{copy_dir, repo, sample};
+
+/// A running `zyz watch` whose stderr is collected; killed when dropped.
+struct Watch {
+    child: Child,
+    log: Arc<Mutex<String>>,
+}
+
+impl Watch {
+    fn start(project: &Path) -> Watch {
+        let fonts = repo().join("fonts");
+        let mut child = Command::new(env!("CARGO_BIN_EXE_zyz"))
+            .current_dir(project)
+            .args(["watch", "-j", "2", "--fonts"])
+            .arg(&fonts)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("zyz watch starts");
+        let log = Arc::new(Mutex::new(String::new()));
+        let stderr = child.stderr.take().unwrap();
+        let sink = Arc::clone(&log);
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                let mut log = sink.lock().unwrap();
+                log.push_str(&line);
+                log.push('\n');
+            }
+        });
+        Watch { child, log }
+    }
+
+    fn log(&self) -> String {
+        self.log.lock().unwrap().clone()
+    }
+
+    /// Completed builds: each ends with the summary line.
+    fn builds(&self) -> usize {
+        self.log().matches(" up to date, ").count()
+    }
+
+    /// Waits until `done` holds of the log (panics with the log after `limit`).
+    fn wait_for(&self, what: &str, limit: Duration, done: impl Fn(&str) -> bool) {
+        let start = Instant::now();
+        while !done(&self.log()) {
+            assert!(
+                start.elapsed() < limit,
+                "no {what} after {limit:?}:\n{}",
+                self.log()
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for Watch {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn watch_builds_once_per_save_and_names_only_the_saved_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_dir(&sample(), &tmp.path().join("content"));
+    copy_dir(&repo().join("templates"), &tmp.path().join("templates"));
+    let watch = Watch::start(tmp.path());
+    let slow = Duration::from_secs(600);
+    watch.wait_for("first build", slow, |log| log.contains("watching "));
+    std::thread::sleep(Duration::from_secs(3));
+    assert_eq!(watch.builds(), 1, "one build at start:\n{}", watch.log());
+    assert!(!watch.log().contains("changed:"), "{}", watch.log());
+
+    // A real edit: 卿头镇's local jobs, which its application shows.
+    let town = tmp.path().join("content/towns/qingtou.yaml");
+    let text = std::fs::read_to_string(&town).unwrap();
+    assert!(text.contains("local_jobs: 620\n"));
+    std::fs::write(
+        &town,
+        text.replace("local_jobs: 620\n", "local_jobs: 640\n"),
+    )
+    .unwrap();
+    watch.wait_for("second build", slow, |log| {
+        log.matches(" up to date, ").count() >= 2
+    });
+    std::thread::sleep(Duration::from_secs(3));
+    let log = watch.log();
+    assert_eq!(
+        watch.builds(),
+        2,
+        "exactly one build after the save:\n{log}"
+    );
+    let changed: Vec<&str> = log.lines().filter(|l| l.starts_with("changed:")).collect();
+    assert_eq!(
+        changed,
+        [format!(
+            "changed: {}",
+            Path::new("content/towns/qingtou.yaml").display()
+        )],
+        "{log}"
+    );
+    let second = log.split("watching ").nth(1).unwrap();
+    assert!(
+        second.contains("built 2025/towns/qingtou/application.pdf"),
+        "the edited town's application is rebuilt:\n{log}"
+    );
+}
