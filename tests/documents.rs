@@ -365,18 +365,7 @@ fn ledger_lists_every_problem_with_totals_and_a_spreadsheet() {
         t.contains(&format!("共{}个问题，其中已整改{fixed}个", all.len())),
         "{t}"
     );
-    for h in [
-        "编号",
-        "发现时间",
-        "来源",
-        "问题描述",
-        "整改措施",
-        "责任单位",
-        "责任人",
-        "整改时限",
-        "状态",
-        "销号日期",
-    ] {
+    for h in common::LEDGER_HEADER {
         assert!(t.contains(h), "{h}");
     }
     let xlsx = std::fs::read(sample().join("2025/city/ledger.xlsx")).unwrap();

@@ -6,12 +6,10 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, LazyLock};
+use std::path::Path;
 
+use common::engine::{ENGINE, gongwen, job};
 use common::pdf::{Page, Pdf, mm};
-use zyz::typeset::fonts::{FontOptions, FontSet, RoleMap};
-use zyz::typeset::{Date, Job, Standard, Typesetter};
 
 // ------------------------------------------------------------------------------------------------
 // Reading the pages
@@ -239,18 +237,6 @@ fn town_with_problems(n: usize) -> String {
 // ------------------------------------------------------------------------------------------------
 // The typesetter, for bodies of an exact length
 
-static FONTS: LazyLock<Arc<FontSet>> = LazyLock::new(|| {
-    Arc::new(
-        FontSet::load(&FontOptions {
-            bundled: common::repo().join("fonts"),
-            extra: vec![],
-            system: false,
-            roles: RoleMap::default(),
-        })
-        .expect("bundled fonts load"),
-    )
-});
-
 /// A gongwen document of `lines` full body lines (28 characters each), then a 版记.
 fn notice_of_lines(lines: usize) -> Pdf {
     let filler = "永济市专业镇高质量发展行动计划推动产业集群成链打造知名品牌强化要素保障";
@@ -265,23 +251,7 @@ const COLOPHON: &str =
 
 /// Typesets `markup` on the gongwen layout.
 fn typeset(markup: &str) -> Pdf {
-    let engine = Typesetter::new(&common::repo().join("templates"), FONTS.clone()).unwrap();
-    let source = format!(
-        "#import \"gongwen.typ\": *\n#show: gongwen.with(fonts: {}, title: \"测试\", author: \"永济市人民政府办公室\", date: datetime(year: 2025, month: 3, day: 31))\n{markup}\n",
-        FONTS.typst_roles()
-    );
-    let job = Job {
-        source,
-        source_name: PathBuf::from("output/test.typ"),
-        date: Date {
-            year: 2025,
-            month: 3,
-            day: 31,
-        },
-        ident: "test".into(),
-        standard: Standard::PdfA2b,
-    };
-    let out = zyz::export::pdf::typeset(&engine, &job)
+    let out = zyz::export::pdf::typeset(&ENGINE, &job(gongwen(markup)))
         .unwrap_or_else(|e| panic!("typeset failed: {e:#?}"));
     Pdf::from_bytes(&out.pdf).unwrap()
 }
@@ -460,18 +430,7 @@ fn a_ledger_of_200_problems_runs_over_turned_portrait_pages() {
     let pages = turned_pages(&pdf);
     assert_eq!(pages.len(), pdf.pages.len(), "every page is turned");
     assert!(pages.len() >= 6, "200 problems take several pages");
-    let header = [
-        "编号",
-        "发现时间",
-        "来源",
-        "问题描述",
-        "整改措施",
-        "责任单位",
-        "责任人",
-        "整改时限",
-        "状态",
-        "销号日期",
-    ];
+    let header = common::LEDGER_HEADER;
     for &i in &pages {
         let page = &pdf.pages[i];
         if squeeze(&page.turned().text()).contains("2025-Q1-") {

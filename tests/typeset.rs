@@ -4,50 +4,12 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, LazyLock};
+use std::path::Path;
 
+use common::engine::{ENGINE, FONTS, gongwen, job};
 use common::pdf::{Pdf, mm};
 use zyz::render::Renderer;
-use zyz::typeset::fonts::{FontOptions, FontSet, RoleMap};
-use zyz::typeset::{Date, Job, Standard, Typesetter};
-
-static FONTS: LazyLock<Arc<FontSet>> = LazyLock::new(|| {
-    Arc::new(
-        FontSet::load(&FontOptions {
-            bundled: common::repo().join("fonts"),
-            extra: vec![],
-            system: false,
-            roles: RoleMap::default(),
-        })
-        .expect("bundled fonts load"),
-    )
-});
-
-static ENGINE: LazyLock<Typesetter> =
-    LazyLock::new(|| Typesetter::new(&common::repo().join("templates"), FONTS.clone()).unwrap());
-
-fn job(source: String) -> Job {
-    Job {
-        source,
-        source_name: PathBuf::from("output/test.typ"),
-        date: Date {
-            year: 2025,
-            month: 3,
-            day: 31,
-        },
-        ident: "test".into(),
-        standard: Standard::PdfA2b,
-    }
-}
-
-/// A document on the gongwen layout with `body` as its markup.
-fn gongwen(body: &str) -> String {
-    format!(
-        "#import \"gongwen.typ\": *\n#show: gongwen.with(fonts: {}, title: \"测试\", author: \"永济市人民政府办公室\", date: datetime(year: 2025, month: 3, day: 31))\n{body}\n",
-        FONTS.typst_roles()
-    )
-}
+use zyz::typeset::Typesetter;
 
 fn typeset(engine: &Typesetter, source: String) -> Pdf {
     let out = zyz::export::pdf::typeset(engine, &job(source))

@@ -15,12 +15,12 @@ use typst::syntax::{SyntaxKind, SyntaxNode};
 
 /// Marks whose ink sits on the left of the cell; no line may start with one. (The same sets are
 /// `_closing-marks` / `_opening-marks` in templates/gongwen.typ.)
-const CLOSING: &[char] = &[
+pub const CLOSING: &[char] = &[
     '，', '。', '、', '；', '：', '？', '！', '）', '》', '」', '』', '】', '〕', '〗', '〉', '”',
     '’',
 ];
 /// Marks whose ink sits on the right of the cell; no line may end with one.
-const OPENING: &[char] = &['（', '《', '「', '『', '【', '〔', '〖', '〈', '“', '‘'];
+pub const OPENING: &[char] = &['（', '《', '「', '『', '【', '〔', '〖', '〈', '“', '‘'];
 
 /// `source` with every full-width mark of its markup text boxed (see the module text).
 pub fn box_fullwidth(source: &str) -> String {

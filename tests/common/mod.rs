@@ -5,7 +5,22 @@ use std::path::{Path, PathBuf};
 
 use zyz::diag::Diagnostic;
 
+pub mod engine;
 pub mod pdf;
+
+/// The problem ledger's column heads, in order (PDF and spreadsheet).
+pub const LEDGER_HEADER: [&str; 10] = [
+    "编号",
+    "发现时间",
+    "来源",
+    "问题描述",
+    "整改措施",
+    "责任单位",
+    "责任人",
+    "整改时限",
+    "状态",
+    "销号日期",
+];
 
 /// The repository (for templates/ and fonts/).
 pub fn repo() -> PathBuf {
