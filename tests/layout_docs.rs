@@ -418,7 +418,6 @@ fn a_60_row_responsibility_list_runs_over_turned_portrait_pages() {
 /// A ledger of 200 problems: turned portrait pages with the header on each, every problem there,
 /// and no date, status or id cell wrapped.
 #[test]
-#[ignore = "open: the organ line kept with the last row starts 1.1 mm left of the type area on the turned page (issue 9)"]
 fn a_ledger_of_200_problems_runs_over_turned_portrait_pages() {
     let project = common::Project::sample();
     project.write("towns/kaizhang.yaml", town_with_problems(200));

@@ -61,7 +61,6 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
 }
 
 #[test]
-#[ignore = "open: the sample still gives layout.line-cells (short justified lines), layout.margins and layout.line-pitch warnings (issue 9); run with --ignored to see them"]
 fn zyz_finds_no_layout_rule_broken_in_the_sample() {
     let findings = BUILT.report["findings"].as_array().expect("findings");
     let layout: Vec<String> = findings

@@ -239,7 +239,8 @@ pub(super) fn line_pitch(page: &PageView, lines: &[Line], f: &mut Sink) {
             .iter()
             .any(|m| m.x1 - m.x0 <= 1.0 * MM && m.y0 <= a - 0.8 * BODY && m.y1 >= b + 0.1 * BODY)
     };
-    let mut bad = lines.windows(2).filter(|w| {
+    let tail = tightened_tail(lines);
+    let mut bad = lines[..(tail + 1).min(lines.len())].windows(2).filter(|w| {
         let (a, b) = (w[0].base, w[1].base);
         let apart = !others.iter().any(|&y| y > a && y < b - 0.88 * BODY) && !boxed(a, b);
         let k = ((b - a) / PITCH).round();
@@ -259,6 +260,40 @@ pub(super) fn line_pitch(page: &PageView, lines: &[Line], f: &mut Sink) {
             ),
         );
     }
+}
+
+/// Where the page's last lines begin to be set closer than the grid to keep the signature and
+/// 成文日期 with the body, as §7.3.5.1 allows ("调整行距、字距"): the longest tail of lines
+/// evenly spaced at 80–100 % of the pitch that holds the date ("2024年3月1日"); `lines.len()`
+/// when there is none.
+fn tightened_tail(lines: &[Line]) -> usize {
+    let n = lines.len();
+    if n < 2 {
+        return n;
+    }
+    let pitch = lines[n - 1].base - lines[n - 2].base;
+    if !(0.8 * PITCH - 0.3..PITCH - 0.3).contains(&pitch) {
+        return n;
+    }
+    let mut start = n - 2;
+    while start > 0 && (lines[start].base - lines[start - 1].base - pitch).abs() <= 0.3 {
+        start -= 1;
+    }
+    let dated = lines[start..].iter().any(|l| is_date(&l.text));
+    if dated { start } else { n }
+}
+
+/// A 成文日期 as the signature block writes it: "2024年3月1日".
+fn is_date(text: &str) -> bool {
+    let t: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    let Some(rest) = t.strip_suffix('日') else {
+        return false;
+    };
+    let parts: Vec<&str> = rest.split(['年', '月']).collect();
+    parts.len() == 3
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
 }
 
 fn plural_more(more: usize) -> String {
