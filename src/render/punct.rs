@@ -17,7 +17,7 @@ use typst::syntax::{SyntaxKind, SyntaxNode};
 /// `_closing-marks` / `_opening-marks` in templates/gongwen.typ.)
 pub const CLOSING: &[char] = &[
     '，', '。', '、', '；', '：', '？', '！', '）', '》', '」', '』', '】', '〕', '〗', '〉', '”',
-    '’',
+    '’', '．',
 ];
 /// Marks whose ink sits on the right of the cell; no line may end with one.
 pub const OPENING: &[char] = &['（', '《', '「', '『', '【', '〔', '〖', '〈', '“', '‘'];

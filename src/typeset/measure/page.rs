@@ -5,6 +5,8 @@ use typst::layout::{Abs, Frame, FrameItem, Point, Size, Transform};
 use typst::text::TextItem;
 use typst::visualize::{Geometry, Paint, Shape};
 
+use crate::render::punct::OPENING;
+
 use super::{BODY, BOTTOM, CELL, MM, PAGE_H, PAGE_W, PITCH, TYPE_W};
 
 /// A run of text in page coordinates.
@@ -284,15 +286,19 @@ pub(super) fn body_lines(page: &PageView, colophon_top: f64) -> Vec<Line> {
             }
         }
     }
-    let text = |mut parts: Vec<&Run>| {
-        parts.sort_by(|a, b| a.x0.total_cmp(&b.x0));
-        parts.iter().map(|r| r.text.as_str()).collect()
-    };
     lines
         .into_iter()
-        .map(|(l, parts)| Line {
-            text: text(parts),
-            ..l
+        .map(|(l, mut parts)| {
+            parts.sort_by(|a, b| a.x0.total_cmp(&b.x0));
+            // an opening mark sits at the right of its cell: the line starts at the cell
+            let first = parts[0];
+            let x0 = if first.text.starts_with(OPENING) {
+                l.x0.min(first.x1 - CELL)
+            } else {
+                l.x0
+            };
+            let text = parts.iter().map(|r| r.text.as_str()).collect();
+            Line { x0, text, ..l }
         })
         .collect()
 }

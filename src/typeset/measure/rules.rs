@@ -312,8 +312,8 @@ pub(super) fn line_cells(lines: &[Line], next_page: Option<&Line>, left: f64, f:
         if l.x1 < left + TYPE_W - 1.0 {
             return None; // a last line, or a line not meant to be full
         }
-        // whole cells of indent: an opening mark sits at the right of its cell
-        let n = ((l.x0 - left) / CELL + 0.05).floor() + l.chars;
+        // whole cells of indent (x0 is the left of the first cell, see `body_lines`)
+        let n = ((l.x0 - left) / CELL).round() + l.chars;
         let next = lines.get(i + 1).or(next_page);
         let forced = next.is_some_and(|next| n + lead_cells(&next.text) > 28.01);
         // more than 28, or room left for what begins the next line

@@ -216,6 +216,18 @@ fn a_line_short_because_a_closing_mark_cannot_begin_the_next_passes() {
 }
 
 #[test]
+fn lines_that_all_begin_with_an_opening_mark_start_at_the_left_edge() {
+    // "（" sits at the right of its cell: its ink starts half a cell in, its line does not.
+    let inner: String = FILLER.chars().cycle().take(26).collect();
+    let paragraph = format!("（{inner}）");
+    let body = vec![paragraph; 4].join("\n\n");
+    assert_eq!(
+        measure(&format!("#set par(first-line-indent: 0pt)\n{body}")),
+        vec![]
+    );
+}
+
+#[test]
 fn a_landscape_page_is_reported() {
     let found = measure(&format!("{}\n#landscape[{}]", body(2), body(1)));
     assert_eq!(
