@@ -117,7 +117,7 @@ fn a_page_number_on_the_wrong_side_is_reported() {
         vec![finding(
             "layout.page-number",
             2,
-            "the page number is at 164.4–180.0 mm from the left edge; GB/T 9704 §7.5 puts it \
+            "the page number is at 163.4–179.1 mm from the left edge; GB/T 9704 §7.5 puts it \
              on even pages 1 character in from the left edge of the type area (starting at \
              32.9 mm)"
         )]
