@@ -21,6 +21,9 @@ pub enum Command {
     Build(BuildArgs),
     /// Rebuild the affected documents whenever a content or template file is saved.
     Watch(BuildArgs),
+    /// Issue built documents: record each in content/register.yaml with its 文号 and SHA-256;
+    /// builds never make an issued document again.
+    Issue(IssueArgs),
     /// Write PNG pages of one document for a quick look.
     Preview(PreviewArgs),
     /// List the fonts available to each typesetting role.
@@ -126,6 +129,57 @@ pub struct BuildArgs {
     /// Output format of the findings (json: one object on stdout, as `zyz check --format json`).
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct IssueArgs {
+    /// The documents, as paths in the manifest (e.g. `2025/city/ranking.pdf`).
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<String>,
+    /// Issue the documents of this kind (repeatable).
+    #[arg(long, value_name = "KIND")]
+    pub kind: Vec<String>,
+    /// With --kind: only this town's documents (repeatable).
+    #[arg(long, value_name = "ID")]
+    pub town: Vec<String>,
+    /// Who signed the documents off (签发人), recorded in the register.
+    #[arg(long, value_name = "NAME")]
+    pub signed_off_by: Option<String>,
+    /// Show what would be issued; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    #[command(flatten)]
+    pub project: ProjectArgs,
+    #[command(flatten)]
+    pub fonts: FontArgs,
+    /// The output folder the documents were built into.
+    #[arg(long, default_value = "output", value_name = "DIR")]
+    pub out: PathBuf,
+    /// The PDF standard the documents were built with.
+    #[arg(long, value_enum, default_value_t = PdfStandardArg::A2b)]
+    pub pdf_standard: PdfStandardArg,
+}
+
+impl IssueArgs {
+    /// The build options the documents were built with (for their input hashes).
+    pub fn build_args(&self) -> BuildArgs {
+        BuildArgs {
+            project: self.project.clone(),
+            fonts: self.fonts.clone(),
+            out: self.out.clone(),
+            jobs: Some(1),
+            force: false,
+            kind: self.kind.clone(),
+            town: self.town.clone(),
+            shard: None,
+            emit_typ: false,
+            pdf_standard: self.pdf_standard,
+            quiet: true,
+            timings: false,
+            strict_layout: false,
+            format: Format::Human,
+        }
+    }
 }
 
 #[derive(Debug, Args)]

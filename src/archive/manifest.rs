@@ -22,6 +22,18 @@ pub struct Entry {
     pub inputs_sha256: String,
     pub sha256: String,
     pub pages: usize,
+    /// Set once the document is issued (in `register.yaml`): it is never made again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issued: Option<IssuedMark>,
+}
+
+/// What the manifest says of an issued document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IssuedMark {
+    /// The 文号 it was issued with, e.g. `永专领办发〔2025〕20号`.
+    pub wenhao: String,
+    /// Its 成文日期, `YYYY-MM-DD`.
+    pub date: String,
 }
 
 /// `output/manifest.json`.
@@ -140,6 +152,7 @@ mod tests {
             inputs_sha256: "i".into(),
             sha256: "s".into(),
             pages: 1,
+            issued: None,
         };
         let a = Manifest {
             documents: vec![entry("b.pdf"), entry("a.pdf")],

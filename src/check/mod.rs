@@ -19,6 +19,7 @@ mod across;
 mod assessment;
 mod city;
 mod designation;
+mod register;
 mod towns;
 mod units;
 
@@ -128,6 +129,7 @@ pub fn check(content: &Content) -> Report {
     }
     across::across_towns(content, &mut report.findings);
     assessment::check(content, &mut report.findings);
+    register::check(content, &mut report.findings);
     crate::diag::sort(&mut report.findings);
     report
 }

@@ -6,6 +6,7 @@ use crate::cli::Command;
 pub mod build;
 pub mod check;
 pub mod fonts;
+pub mod issue;
 pub mod new;
 pub mod preview;
 pub mod schema;
@@ -19,6 +20,7 @@ pub fn dispatch(command: Command) -> anyhow::Result<Exit> {
         Command::Build(args) => build::run(&args),
         Command::Fonts(args) => fonts::run(&args),
         Command::Watch(args) => watch::run(&args),
+        Command::Issue(args) => issue::run(&args),
         Command::Schema(args) => schema::run(&args),
         Command::New(args) => new::run(&args),
         Command::Preview(args) => preview::run(&args),

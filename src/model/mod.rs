@@ -11,6 +11,7 @@ pub mod assessment;
 pub mod city;
 pub mod de;
 pub mod plan;
+pub mod register;
 pub mod scrub;
 pub mod standard;
 pub mod town;
@@ -30,6 +31,7 @@ use sha2::{Digest, Sha256};
 pub use assessment::{Assessment, Indicator, Measure, Selection};
 pub use city::{City, Department, LeadingGroup, Organ, Signer, wenhao};
 pub use plan::{CityPlan, Heading, PlanIssue, PlanTask, Safeguard};
+pub use register::{IssuedDoc, KINDS, Register};
 pub use standard::{Category, FeatureKind, Level, Standard};
 pub use town::{
     Contact, Designation, Enterprise, Enterprises, Feature, MarketShare, Milestones, NationalClaim,
@@ -54,6 +56,8 @@ pub struct Content {
     pub plan: CityPlan,
     /// `assessment.yaml` (optional: without it there is no ranking, commendation or supervision).
     pub assessment: Option<Assessment>,
+    /// `register.yaml`, the documents issued so far (optional: none issued yet).
+    pub register: Option<Register>,
     /// `standards/*.yaml`, sorted by level.
     pub standards: Vec<Standard>,
     /// `towns/*.yaml`, sorted by id; a town whose file failed to parse is absent.
@@ -145,6 +149,12 @@ pub fn load(content_dir: &Path) -> anyhow::Result<Loaded> {
         let mut r = read_typed::<Assessment>(content_dir, Path::new("assessment.yaml"), false);
         acc.collect(&mut r.as_unit(), None);
         assessment_r = r.value;
+    }
+    let mut register_r = None;
+    if content_dir.join("register.yaml").exists() {
+        let mut r = read_typed::<Register>(content_dir, Path::new("register.yaml"), false);
+        acc.collect(&mut r.as_unit(), None);
+        register_r = r.value;
     }
 
     let mut standards = Vec::new();
@@ -260,6 +270,7 @@ pub fn load(content_dir: &Path) -> anyhow::Result<Loaded> {
         city: city_r.value.unwrap_or_default(),
         plan: plan_r.value.unwrap_or_default(),
         assessment: assessment_r,
+        register: register_r,
         standards,
         towns,
         files,

@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
 
+mod frozen;
 mod make;
 
 use crate::archive::{self, Entry, Manifest, Staged};
@@ -138,6 +139,8 @@ pub struct Prepared {
     pub blocked: BTreeSet<PathBuf>,
     /// Towns whose file exists but could not be loaded: their old documents are kept.
     pub broken_towns: BTreeSet<String>,
+    /// The output paths in the register of issued documents: never removed, never made again.
+    pub registered: BTreeSet<String>,
     pub sources: BTreeMap<PathBuf, String>,
 }
 
@@ -197,11 +200,12 @@ impl Session {
             &loaded.sources,
             self.typesetter.fonts(),
         ));
+        let mut docs = plan::documents(&loaded.content, &report);
+        findings.extend(plan::duplicate_numbers(&loaded.content, &docs));
         diag::sort(&mut findings);
         findings.dedup();
         Timings::add(&timings.check, start);
 
-        let mut docs = plan::documents(&loaded.content, &report);
         self.hash_inputs(&mut docs)?;
         // Files with errors block the documents that read them (a town with a broken file keeps
         // its previous documents); designation-standard findings do not block anything.
@@ -211,11 +215,13 @@ impl Session {
             .map(|d| diag::display_path(&d.file, &self.options.content))
             .collect();
         let broken_towns = plan::broken_towns(&loaded.content, &findings, &self.options.content);
+        let registered = loaded.content.register.iter().flat_map(|r| &r.issued);
         Ok(Prepared {
             docs,
             findings,
             blocked,
             broken_towns,
+            registered: registered.map(|e| e.path.clone()).collect(),
             sources: loaded.sources,
         })
     }
@@ -261,7 +267,7 @@ impl Session {
         let mut summary = Summary::default();
         let prepared = self.prepare(&summary.timings)?;
         let mut manifest = self.open_output()?;
-        let todo = self.stale(&prepared, &manifest, &mut summary);
+        let todo = self.stale(&prepared, &mut manifest, &mut summary);
         self.remove_gone(&prepared, &mut manifest, &mut summary)?;
         manifest.write_to(&self.options.out, self.options.shard)?;
         let events = self.make_all(&todo, &mut manifest, &summary.timings, on_event)?;
@@ -277,7 +283,9 @@ impl Session {
         }
         summary.built.sort();
         summary.failed.sort_by(|a, b| a.0.cmp(&b.0));
-        summary.findings = prepared.findings;
+        // the content's findings first, then what the build found (issued documents)
+        let frozen = std::mem::replace(&mut summary.findings, prepared.findings);
+        summary.findings.extend(frozen);
         summary.sources = prepared.sources;
         summary.elapsed = started.elapsed();
         Ok(summary)
@@ -300,13 +308,17 @@ impl Session {
     fn stale<'a>(
         &self,
         prepared: &'a Prepared,
-        manifest: &Manifest,
+        manifest: &mut Manifest,
         summary: &mut Summary,
     ) -> Vec<&'a Doc> {
         let out = &self.options.out;
         let mut todo = Vec::new();
         for doc in prepared.docs.iter().filter(|d| self.selects(d)) {
             summary.planned += 1;
+            if let Some(issued) = &doc.issued {
+                frozen::check(out, doc, issued, manifest, summary);
+                continue;
+            }
             if let Some(bad) = doc.inputs.iter().find(|i| prepared.blocked.contains(*i)) {
                 let why: Vec<Diagnostic> = prepared
                     .findings
@@ -341,9 +353,12 @@ impl Session {
     ) -> anyhow::Result<()> {
         let out = &self.options.out;
         let planned: BTreeSet<&str> = prepared.docs.iter().map(|d| d.path.as_str()).collect();
+        // an issued document stays, planned or not (its town may no longer be supervised)
+        let issued = |e: &Entry| e.issued.is_some() || prepared.registered.contains(&e.path);
         let mut kept = Vec::new();
         for entry in std::mem::take(&mut manifest.documents) {
             let gone = !planned.contains(entry.path.as_str())
+                && !issued(&entry)
                 && self.selects_entry(&entry)
                 && !entry
                     .town
@@ -524,6 +539,7 @@ impl Session {
             inputs_sha256: doc.inputs_sha256.clone(),
             sha256,
             pages,
+            issued: None,
         });
         Event::Built {
             path: doc.path.clone(),

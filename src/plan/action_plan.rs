@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use serde_json::{Value, json};
 
-use super::{Doc, date_json, organ, title_lines, wenhao};
+use super::{Doc, Number, date_json, organ, title_lines, wenhao};
 use crate::model::{Content, TaskStatus, Town};
 
 /// The city-wide plan, regenerated from data and issued under a transmitting notice (印发通知).
@@ -46,6 +46,12 @@ pub(super) fn city_plan(content: &Content, year: i32, shared: &[PathBuf]) -> Doc
         date,
         shared,
     )
+    .numbered(Number {
+        organ: issue.organ.clone(),
+        year: date.year,
+        serial: issue.serial,
+        fixed_at: Some(("plan.yaml".into(), "issue.serial".into())),
+    })
 }
 
 /// The responsibility-list rows of a town's tasks.

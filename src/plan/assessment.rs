@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use super::action_plan::status_text;
 use super::ledger::problem_json;
-use super::{Doc, date_json, organ, title_lines, wenhao};
+use super::{Doc, Number, date_json, organ, title_lines, wenhao};
 use crate::assess::{Outcome, Scored, format_score, score, select};
 use crate::model::assessment::{Issue, SupervisionIssue, Wording};
 use crate::model::{Assessment, Content, Date, Measure, TaskStatus, Town};
@@ -48,7 +48,7 @@ pub(super) fn documents(
         json!({"city": city, "a": common, "doc": issue_doc(content, r, format!("关于{year}年度专业镇建设评价排名情况的通报"))}),
         r.date.unwrap_or(city.document_date),
         inputs,
-    ));
+    ).numbered(fixed_number(content, r, "ranking")));
     if !outcome.commended.is_empty() {
         let c = &assessment.commendation;
         docs.push(Doc::new(
@@ -60,7 +60,7 @@ pub(super) fn documents(
             json!({"city": city, "a": common, "doc": issue_doc(content, c, format!("关于对{year}年度专业镇建设成效突出的镇（街道）予以表扬的通报"))}),
             c.date.unwrap_or(city.document_date),
             inputs,
-        ));
+        ).numbered(fixed_number(content, c, "commendation")));
     }
     let notices = Notices {
         content,
@@ -70,14 +70,72 @@ pub(super) fn documents(
         town_count: ranking.len(),
         inputs,
     };
-    for (i, (id, reasons)) in outcome.supervised.iter().enumerate() {
+    let mut serials = Serials::new(content, &assessment.supervision, &docs);
+    for (id, reasons) in &outcome.supervised {
         let town = content.towns.iter().find(|t| &t.id == id);
         let scored = ranking.iter().find(|s| &s.town == id);
         if let (Some(town), Some(scored)) = (town, scored) {
-            docs.push(notices.notice(town, scored, reasons, i));
+            let serial = serials.next(&notices.path(town));
+            docs.push(notices.notice(town, scored, reasons, serial));
         }
     }
     docs
+}
+
+/// The 文号 a ranking or commendation is given in `assessment.yaml` (`field`: its section).
+fn fixed_number(content: &Content, issue: &Issue, field: &str) -> Number {
+    Number {
+        organ: issue.organ.clone(),
+        year: issue.date.unwrap_or(content.city.document_date).year,
+        serial: issue.serial,
+        fixed_at: Some(("assessment.yaml".into(), format!("{field}.serial"))),
+    }
+}
+
+/// Serials for supervision notices in rank order: an issued notice keeps the serial it was issued
+/// with; the others take the free serials from `first_serial` on, skipping those the register and
+/// the other documents of the organ and year already hold.
+struct Serials<'a> {
+    register: Option<&'a crate::model::Register>,
+    taken: std::collections::BTreeSet<u32>,
+    next: u32,
+}
+
+impl<'a> Serials<'a> {
+    fn new(content: &'a Content, sup: &SupervisionIssue, docs: &[Doc]) -> Self {
+        let num_year = sup.date.unwrap_or(content.city.document_date).year;
+        let mine = |organ: &str, y: u16| organ == sup.organ && y == num_year;
+        let register = content.register.as_ref();
+        let taken = register
+            .into_iter()
+            .flat_map(|r| &r.issued)
+            .filter(|e| mine(&e.organ, e.year))
+            .map(|e| e.serial)
+            .chain(
+                docs.iter()
+                    .filter_map(|d| d.number.as_ref())
+                    .filter(|n| mine(&n.organ, n.year))
+                    .map(|n| n.serial),
+            )
+            .collect();
+        Self {
+            register,
+            taken,
+            next: sup.first_serial,
+        }
+    }
+
+    /// The serial of the notice at `path`.
+    fn next(&mut self, path: &str) -> u32 {
+        if let Some(e) = self.register.and_then(|r| r.entry(path)) {
+            return e.serial;
+        }
+        while self.taken.contains(&self.next) {
+            self.next += 1;
+        }
+        self.taken.insert(self.next);
+        self.next
+    }
 }
 
 /// What the ranking and the commendation share: the indicators, every town's scores, the chart,
@@ -225,8 +283,13 @@ struct Notices<'a> {
 }
 
 impl Notices<'_> {
-    /// The `i`-th supervision notice (numbered from `first_serial` in rank order).
-    fn notice(&self, town: &Town, s: &Scored, reasons: &[String], i: usize) -> Doc {
+    /// Where a town's notice is archived.
+    fn path(&self, town: &Town) -> String {
+        format!("{}/towns/{}/supervision-notice.pdf", self.year, town.id)
+    }
+
+    /// The supervision notice of a town, with its serial (see [`Serials`]).
+    fn notice(&self, town: &Town, s: &Scored, reasons: &[String], serial: u32) -> Doc {
         let (content, sup, year) = (self.content, self.sup, self.year);
         let city = &content.city;
         let date = sup.date.unwrap_or(city.document_date);
@@ -244,12 +307,11 @@ impl Notices<'_> {
                 &city.leading_group.short,
             )
         };
-        let serial = sup.first_serial + i as u32;
         Doc::new(
             "supervision-notice",
             Some(town.id.clone()),
             year,
-            format!("{year}/towns/{}/supervision-notice.pdf", town.id),
+            self.path(town),
             "supervision-notice.typ.j2",
             json!({
                 "city": city,
@@ -279,6 +341,12 @@ impl Notices<'_> {
             date,
             self.inputs,
         )
+        .numbered(Number {
+            organ: sup.organ.clone(),
+            year: date.year,
+            serial,
+            fixed_at: None,
+        })
     }
 }
 

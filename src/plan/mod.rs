@@ -8,10 +8,12 @@ mod action_plan;
 mod application;
 mod assessment;
 mod ledger;
+mod numbers;
 mod titles;
 
 pub use assessment::add_days;
 pub use ledger::ledger_rows;
+pub use numbers::duplicate_numbers;
 pub use titles::title_lines;
 
 use std::collections::BTreeSet;
@@ -21,17 +23,9 @@ use serde_json::{Value, json};
 
 use crate::check::Report;
 use crate::diag::Diagnostic;
-use crate::model::{Content, Stage, Town};
+use crate::model::{Content, IssuedDoc, Stage, Town};
 
-/// The document kinds (the manifest's `kind` values).
-pub const KINDS: [&str; 6] = [
-    "application",
-    "action-plan",
-    "supervision-notice",
-    "commendation",
-    "ledger",
-    "ranking",
-];
+pub use crate::model::KINDS;
 
 /// One document to make.
 #[derive(Debug, Clone)]
@@ -55,6 +49,30 @@ pub struct Doc {
     pub inputs_sha256: String,
     /// Files made beside the PDF from the same context (the ledger's spreadsheet).
     pub sidecars: Vec<Sidecar>,
+    /// The 文号, for the documents that carry one.
+    pub number: Option<Number>,
+    /// The register's entry once the document has been issued: it is never made again.
+    pub issued: Option<Issued>,
+}
+
+/// An issued document's register entry, with its 文号 as printed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Issued {
+    pub entry: IssuedDoc,
+    /// E.g. `永专领办发〔2025〕20号`.
+    pub wenhao: String,
+}
+
+/// A document's 文号: the organ, the year and the serial.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Number {
+    /// The organ's id (city.yaml `organs`).
+    pub organ: String,
+    pub year: u16,
+    pub serial: u32,
+    /// Where the YAML fixes the serial: the file and the field (e.g. `plan.yaml`, `issue.serial`);
+    /// `None` when the plan gives it (supervision notices, numbered in rank order).
+    pub fixed_at: Option<(PathBuf, String)>,
 }
 
 impl Doc {
@@ -85,6 +103,16 @@ impl Doc {
             inputs: inputs.to_vec(),
             inputs_sha256: String::new(),
             sidecars: Vec::new(),
+            number: None,
+            issued: None,
+        }
+    }
+
+    /// The document with its 文号.
+    fn numbered(self, number: Number) -> Self {
+        Self {
+            number: Some(number),
+            ..self
         }
     }
 }
@@ -130,17 +158,21 @@ impl Context {
     }
 }
 
+/// The register of issued documents, relative to the content folder.
+pub const REGISTER: &str = "register.yaml";
+
 /// The documents the content calls for, in a stable order.
 pub fn documents(content: &Content, report: &Report) -> Vec<Doc> {
     let city = &content.city;
     let year = i32::from(city.plan_year);
-    let shared: Vec<PathBuf> = content
-        .files
-        .iter()
+    // The register is not an input: issuing a document must not make the others stale.
+    let register = Path::new(REGISTER);
+    let files = || content.files.iter().filter(|f| f.path != register);
+    let shared: Vec<PathBuf> = files()
         .filter(|f| f.town.is_none())
         .map(|f| f.path.clone())
         .collect();
-    let all: Vec<PathBuf> = content.files.iter().map(|f| f.path.clone()).collect();
+    let all: Vec<PathBuf> = files().map(|f| f.path.clone()).collect();
 
     let mut docs = vec![action_plan::city_plan(content, year, &shared)];
     for town in &content.towns {
@@ -169,7 +201,33 @@ pub fn documents(content: &Content, report: &Report) -> Vec<Doc> {
     if let Some(assessment) = &content.assessment {
         docs.extend(assessment::documents(content, assessment, year, &all));
     }
+    mark_issued(content, &mut docs);
     docs.sort_by(|a, b| a.path.cmp(&b.path));
+    docs
+}
+
+/// Gives each document in the register its entry.
+fn mark_issued(content: &Content, docs: &mut [Doc]) {
+    let Some(register) = &content.register else {
+        return;
+    };
+    for doc in docs {
+        doc.issued = register.entry(&doc.path).map(|e| Issued {
+            wenhao: wenhao(&organ(content, &e.organ).1, e.year, e.serial),
+            entry: e.clone(),
+        });
+    }
+}
+
+/// The documents that carry a 文号 (the city plan and the assessment's), for `zyz check`'s
+/// number check without planning every town's documents.
+pub fn numbered_documents(content: &Content) -> Vec<Doc> {
+    let year = i32::from(content.city.plan_year);
+    let mut docs = vec![action_plan::city_plan(content, year, &[])];
+    if let Some(assessment) = &content.assessment {
+        docs.extend(assessment::documents(content, assessment, year, &[]));
+    }
+    mark_issued(content, &mut docs);
     docs
 }
 
