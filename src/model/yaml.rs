@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use yaml_rust2::parser::{Event, Parser};
+use yaml_rust2::parser::{Event, Parser, Tag};
 use yaml_rust2::scanner::{Marker, TScalarStyle};
 
 /// Nesting deeper than this is refused (a town file needs 5 levels; 64 leaves room).
@@ -203,21 +203,47 @@ pub fn parse(text: &str) -> Result<Node, YamlError> {
         ));
     }
     let mut parser = Parser::new_from_str(text);
-    let mut stack: Vec<Frame> = Vec::new();
-    let mut anchors: HashMap<usize, (Arc<Node>, usize)> = HashMap::new();
-    let mut root: Option<Node> = None;
-    let mut documents = 0usize;
-    let mut nodes = 0usize;
-    // Depth beyond MAX_DEPTH: we stop building but keep consuming events to report one error.
+    let mut builder = Builder::default();
+    // Each event builds the tree; a limit (depth, nodes, aliases) stops at once with its error.
     loop {
         let (event, mark) = parser.next_token().map_err(|e| scan_error(&e))?;
-        let here = pos(mark);
-        let node = match event {
-            Event::StreamStart | Event::Nothing | Event::DocumentEnd => continue,
-            Event::StreamEnd => break,
+        if matches!(event, Event::StreamEnd) {
+            break;
+        }
+        if let Some(node) = builder.event(event, pos(mark))? {
+            builder.attach(node)?;
+        }
+    }
+    builder.root.ok_or_else(|| {
+        YamlError::new(
+            Pos::default(),
+            "yaml.empty",
+            "文件为空（没有任何内容）",
+            Some("用 `zyz new town <id>` 生成一个带注释的模板"),
+        )
+    })
+}
+
+/// The tree under construction: the open collections, the anchors seen, the finished root, and
+/// the counts the limits apply to.
+#[derive(Default)]
+struct Builder {
+    stack: Vec<Frame>,
+    anchors: HashMap<usize, (Arc<Node>, usize)>,
+    root: Option<Node>,
+    documents: usize,
+    nodes: usize,
+}
+
+impl Builder {
+    /// Takes one parser event at `here`; the node it completes, if any (opening a collection
+    /// completes none).
+    fn event(&mut self, event: Event, here: Pos) -> Result<Option<Node>, YamlError> {
+        match event {
+            Event::StreamStart | Event::Nothing | Event::DocumentEnd | Event::StreamEnd => Ok(None),
             Event::DocumentStart => {
-                documents += 1;
-                if documents > 1 {
+                self.documents += 1;
+                if self.documents > 1 {
                     return Err(YamlError::new(
                         here,
                         "yaml.multiple-documents",
@@ -225,39 +251,12 @@ pub fn parse(text: &str) -> Result<Node, YamlError> {
                         Some("每个镇一个文件；删除多余的 `---` 及其后的内容，或另存为新文件"),
                     ));
                 }
-                continue;
+                Ok(None)
             }
-            Event::Alias(id) => {
-                let Some((target, size)) = anchors.get(&id) else {
-                    return Err(YamlError::new(
-                        here,
-                        "yaml.alias",
-                        "别名引用了不存在的锚点",
-                        None,
-                    ));
-                };
-                nodes += size;
-                if nodes > MAX_NODES {
-                    return Err(too_many(here));
-                }
-                Node {
-                    pos: here,
-                    value: Value::Alias(Arc::clone(target)),
-                }
-            }
+            Event::Alias(id) => self.alias(id, here).map(Some),
             Event::Scalar(text, style, anchor, tag) => {
-                if let Some(tag) = tag {
-                    return Err(YamlError::new(
-                        here,
-                        "yaml.tag",
-                        format!("不支持 YAML 标签 `{}{}`", tag.handle, tag.suffix),
-                        Some("去掉标签，直接写值"),
-                    ));
-                }
-                nodes += 1;
-                if nodes > MAX_NODES {
-                    return Err(too_many(here));
-                }
+                refuse_tag(tag, here)?;
+                self.count_node(here)?;
                 let node = Node {
                     pos: here,
                     value: Value::Scalar {
@@ -266,95 +265,128 @@ pub fn parse(text: &str) -> Result<Node, YamlError> {
                     },
                 };
                 if anchor > 0 {
-                    anchors.insert(anchor, (Arc::new(node.clone()), 1));
+                    self.anchors.insert(anchor, (Arc::new(node.clone()), 1));
                 }
-                node
+                Ok(Some(node))
             }
-            ev @ (Event::SequenceStart(..) | Event::MappingStart(..)) => {
-                let is_seq = matches!(ev, Event::SequenceStart(..));
-                let (Event::SequenceStart(anchor, tag) | Event::MappingStart(anchor, tag)) = ev
-                else {
-                    unreachable!("matched above")
+            Event::SequenceStart(anchor, tag) => self.open(true, anchor, tag, here).map(|()| None),
+            Event::MappingStart(anchor, tag) => self.open(false, anchor, tag, here).map(|()| None),
+            Event::SequenceEnd | Event::MappingEnd => Ok(Some(self.close())),
+        }
+    }
+
+    /// Counts one more node, refusing the file past [`MAX_NODES`].
+    fn count_node(&mut self, here: Pos) -> Result<(), YamlError> {
+        self.nodes += 1;
+        if self.nodes > MAX_NODES {
+            return Err(too_many(here));
+        }
+        Ok(())
+    }
+
+    /// An alias node, shared with its anchor and counted as the size of what it repeats.
+    fn alias(&mut self, id: usize, here: Pos) -> Result<Node, YamlError> {
+        let Some((target, size)) = self.anchors.get(&id) else {
+            return Err(YamlError::new(
+                here,
+                "yaml.alias",
+                "别名引用了不存在的锚点",
+                None,
+            ));
+        };
+        self.nodes += size;
+        if self.nodes > MAX_NODES {
+            return Err(too_many(here));
+        }
+        Ok(Node {
+            pos: here,
+            value: Value::Alias(Arc::clone(target)),
+        })
+    }
+
+    /// Opens a sequence (`is_seq`) or a mapping, refusing tags and nesting deeper than
+    /// [`MAX_DEPTH`].
+    fn open(
+        &mut self,
+        is_seq: bool,
+        anchor: usize,
+        tag: Option<Tag>,
+        here: Pos,
+    ) -> Result<(), YamlError> {
+        refuse_tag(tag, here)?;
+        if self.stack.len() >= MAX_DEPTH {
+            return Err(YamlError::new(
+                here,
+                "yaml.too-deep",
+                format!("嵌套超过 {MAX_DEPTH} 层"),
+                Some("内容文件只需要几层嵌套；检查是否误粘贴了生成的数据"),
+            ));
+        }
+        self.count_node(here)?;
+        self.stack.push(if is_seq {
+            Frame::Seq {
+                pos: here,
+                anchor,
+                items: Vec::new(),
+            }
+        } else {
+            Frame::Map {
+                pos: here,
+                anchor,
+                entries: Vec::new(),
+                key: None,
+            }
+        });
+        Ok(())
+    }
+
+    /// Closes the innermost open collection: its finished node (recorded under its anchor, if any).
+    fn close(&mut self) -> Node {
+        let frame = self
+            .stack
+            .pop()
+            .expect("parser balances start and end events");
+        let (node, anchor) = match frame {
+            Frame::Seq { pos, anchor, items } => (
+                Node {
+                    pos,
+                    value: Value::Seq(items),
+                },
+                anchor,
+            ),
+            Frame::Map {
+                pos,
+                anchor,
+                entries,
+                ..
+            } => {
+                // A block mapping's start event carries the position of its first `:`;
+                // the mapping begins at its first key.
+                let pos = match entries.first() {
+                    Some((k, _)) if (k.pos.line, k.pos.column) < (pos.line, pos.column) => k.pos,
+                    _ => pos,
                 };
-                if let Some(tag) = tag {
-                    return Err(YamlError::new(
-                        here,
-                        "yaml.tag",
-                        format!("不支持 YAML 标签 `{}{}`", tag.handle, tag.suffix),
-                        Some("去掉标签，直接写值"),
-                    ));
-                }
-                if stack.len() >= MAX_DEPTH {
-                    return Err(YamlError::new(
-                        here,
-                        "yaml.too-deep",
-                        format!("嵌套超过 {MAX_DEPTH} 层"),
-                        Some("内容文件只需要几层嵌套；检查是否误粘贴了生成的数据"),
-                    ));
-                }
-                nodes += 1;
-                if nodes > MAX_NODES {
-                    return Err(too_many(here));
-                }
-                stack.push(if is_seq {
-                    Frame::Seq {
-                        pos: here,
-                        anchor,
-                        items: Vec::new(),
-                    }
-                } else {
-                    Frame::Map {
-                        pos: here,
-                        anchor,
-                        entries: Vec::new(),
-                        key: None,
-                    }
-                });
-                continue;
-            }
-            Event::SequenceEnd | Event::MappingEnd => {
-                let frame = stack.pop().expect("parser balances start and end events");
-                let (node, anchor) = match frame {
-                    Frame::Seq { pos, anchor, items } => (
-                        Node {
-                            pos,
-                            value: Value::Seq(items),
-                        },
-                        anchor,
-                    ),
-                    Frame::Map {
+                (
+                    Node {
                         pos,
-                        anchor,
-                        entries,
-                        ..
-                    } => {
-                        // A block mapping's start event carries the position of its first `:`;
-                        // the mapping begins at its first key.
-                        let pos = match entries.first() {
-                            Some((k, _)) if (k.pos.line, k.pos.column) < (pos.line, pos.column) => {
-                                k.pos
-                            }
-                            _ => pos,
-                        };
-                        (
-                            Node {
-                                pos,
-                                value: Value::Map(entries),
-                            },
-                            anchor,
-                        )
-                    }
-                };
-                if anchor > 0 {
-                    let size = count(&node);
-                    anchors.insert(anchor, (Arc::new(node.clone()), size));
-                }
-                node
+                        value: Value::Map(entries),
+                    },
+                    anchor,
+                )
             }
         };
-        // Attach the finished node to its parent.
-        match stack.last_mut() {
-            None => root = Some(node),
+        if anchor > 0 {
+            let size = count(&node);
+            self.anchors.insert(anchor, (Arc::new(node.clone()), size));
+        }
+        node
+    }
+
+    /// Attaches a finished node to its parent (as the root, an item, a key or a key's value);
+    /// keys must be scalars and unique within their mapping.
+    fn attach(&mut self, node: Node) -> Result<(), YamlError> {
+        match self.stack.last_mut() {
+            None => self.root = Some(node),
             Some(Frame::Seq { items, .. }) => items.push(node),
             Some(Frame::Map { entries, key, .. }) => match key.take() {
                 None => {
@@ -381,17 +413,24 @@ pub fn parse(text: &str) -> Result<Node, YamlError> {
                 Some(k) => entries.push((k, node)),
             },
         }
+        Ok(())
     }
-    root.ok_or_else(|| {
-        YamlError::new(
-            Pos::default(),
-            "yaml.empty",
-            "文件为空（没有任何内容）",
-            Some("用 `zyz new town <id>` 生成一个带注释的模板"),
-        )
-    })
 }
 
+/// Refuses a YAML tag (`!!str`, `!custom`): content files hold plain values.
+fn refuse_tag(tag: Option<Tag>, here: Pos) -> Result<(), YamlError> {
+    match tag {
+        Some(tag) => Err(YamlError::new(
+            here,
+            "yaml.tag",
+            format!("不支持 YAML 标签 `{}{}`", tag.handle, tag.suffix),
+            Some("去掉标签，直接写值"),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// The error for a file past [`MAX_NODES`].
 fn too_many(here: Pos) -> YamlError {
     YamlError::new(
         here,
@@ -401,6 +440,7 @@ fn too_many(here: Pos) -> YamlError {
     )
 }
 
+/// The number of nodes in the tree, counting each alias as the size of its target.
 fn count(node: &Node) -> usize {
     match &node.value {
         Value::Scalar { .. } => 1,
