@@ -1,12 +1,12 @@
-//! `zyz schema [town|city|standard|plan]`: print the JSON Schema of a content file, for editors
+//! `zyz schema [town|city|standard|plan|assessment|register]`: print the JSON Schema of a content file, for editors
 //! (`# yaml-language-server: $schema=...`). Derived from the serde types, so the two agree.
 
 use crate::Exit;
 use crate::cli::SchemaArgs;
-use crate::model::{Assessment, City, CityPlan, Standard, Town};
+use crate::model::{Assessment, City, CityPlan, Register, Standard, Town};
 
 /// The kinds of content file with a schema.
-pub const KINDS: [&str; 5] = ["town", "city", "standard", "plan", "assessment"];
+pub const KINDS: [&str; 6] = ["town", "city", "standard", "plan", "assessment", "register"];
 
 /// The JSON Schema of one kind of content file.
 pub fn schema(which: &str) -> Option<serde_json::Value> {
@@ -16,6 +16,7 @@ pub fn schema(which: &str) -> Option<serde_json::Value> {
         "standard" => schemars::schema_for!(Standard),
         "plan" => schemars::schema_for!(CityPlan),
         "assessment" => schemars::schema_for!(Assessment),
+        "register" => schemars::schema_for!(Register),
         _ => return None,
     };
     Some(schema.to_value())
