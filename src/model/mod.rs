@@ -1,6 +1,7 @@
 //! Stage `model`: the content folder loaded into typed values with source locations.
 //!
-//! `content/city.yaml` (the office), `content/plan.yaml` (the city-wide plan),
+//! `content/city.yaml` (the office), `content/plan.yaml` (the city-wide plan), the optional
+//! `content/assessment.yaml` and `content/register.yaml` (documents issued),
 //! `content/standards/<level>.yaml` (designation standards as data) and `content/towns/<id>.yaml`
 //! (one file per town). [`load`] reads them all, in parallel for towns, and never stops at the
 //! first problem: every file that can be used is in [`Content`], and every problem is a located
@@ -134,7 +135,7 @@ pub fn load(content_dir: &Path) -> anyhow::Result<Loaded> {
         trees: BTreeMap::new(),
     };
     let (city, plan, assessment) = load_shared(&mut acc);
-    let register = load_optional::<Register>(&mut acc, "register.yaml");
+    let register = load_optional::<Register>(&mut acc, register::FILE);
     let standards = load_standards(&mut acc)?;
     let towns = load_towns(&mut acc)?;
     let Acc {

@@ -8,6 +8,9 @@ use serde::{Deserialize, Serialize};
 
 use super::types::Date;
 
+/// The register's file, relative to the content folder.
+pub const FILE: &str = "register.yaml";
+
 /// The document kinds zyz makes (the manifest's and the register's `kind` values).
 pub const KINDS: [&str; 6] = [
     "application",

@@ -159,7 +159,7 @@ impl Context {
 }
 
 /// The register of issued documents, relative to the content folder.
-pub const REGISTER: &str = "register.yaml";
+pub const REGISTER: &str = crate::model::register::FILE;
 
 /// The documents the content calls for, in a stable order.
 pub fn documents(content: &Content, report: &Report) -> Vec<Doc> {
