@@ -412,6 +412,7 @@ fn main() -> anyhow::Result<()> {
         emit_typ: false,
         standard: Standard::PdfA2b,
         strict_layout: false,
+        issuing: Default::default(),
     })?;
     println!(
         "fonts loaded once: {:.0} ms (VmRSS {:.0} MB)",

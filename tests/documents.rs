@@ -286,12 +286,14 @@ fn supervision_notices_go_to_exactly_the_selected_towns() {
             town.id
         );
     }
-    for (k, (id, _)) in outcome.supervised.iter().enumerate() {
+    for (id, _) in &outcome.supervised {
         let town = content.towns.iter().find(|t| &t.id == id).unwrap();
         let t = text(&format!("2025/towns/{id}/supervision-notice.pdf"));
+        // not issued yet: a draft, its serial left blank until `zyz issue` numbers it
+        let squeezed: String = t.chars().filter(|c| !c.is_whitespace()).collect();
         assert!(
-            t.contains(&format!("永专领办发〔2025〕{}号", 20 + k)),
-            "{id}"
+            squeezed.contains("永专领办发〔2025〕号"),
+            "{id}: {squeezed}"
         );
         assert!(
             t.contains(&format!("{}：", town.government_name())),

@@ -400,6 +400,7 @@ fn cost_of_the_layout_check_per_document() {
         emit_typ: false,
         standard: zyz::typeset::Standard::PdfA2b,
         strict_layout: false,
+        issuing: Default::default(),
     })
     .unwrap();
     let prepared = session.prepare(&Timings::default()).unwrap();

@@ -114,6 +114,11 @@ fn issued_documents_stay_as_issued_and_numbers_are_never_given_twice() {
         stdout.contains("issued 2025/city/ranking.pdf as 永专领办发〔2025〕18号"),
         "{stdout}"
     );
+    assert!(
+        stdout
+            .contains("issued 2025/towns/puzhou/supervision-notice.pdf as 永专领办发〔2025〕20号"),
+        "{stdout}"
+    );
     let before = pdfs(&p);
     let register = std::fs::read_to_string(p.content().join("register.yaml")).unwrap();
     let issued_paths: Vec<String> = before
@@ -163,6 +168,24 @@ fn issued_documents_stay_as_issued_and_numbers_are_never_given_twice() {
             .all(|k| k.contains("chengbei") || k.ends_with("commendation.pdf")),
         "only 城北's documents and the draft commendation change: {changed:?}"
     );
+    // the new notice is a draft: its serial is left blank until it is issued
+    let draft: String = Pdf::from_bytes(&after["2025/towns/chengbei/supervision-notice.pdf"])
+        .unwrap()
+        .text()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    assert!(
+        draft.contains("永专领办发〔2025〕号"),
+        "a blank serial: {draft}"
+    );
+    let issue = zyz(&p, "issue", &["2025/towns/chengbei/supervision-notice.pdf"]);
+    assert_eq!(code(&issue), 0, "{}", common::stderr(&issue));
+    assert!(
+        String::from_utf8_lossy(&issue.stdout).contains("as 永专领办发〔2025〕23号"),
+        "the next free serial: {}",
+        String::from_utf8_lossy(&issue.stdout)
+    );
     let numbers = numbers(&p);
     for (number, holders) in &numbers {
         assert_eq!(
@@ -178,8 +201,9 @@ fn issued_documents_stay_as_issued_and_numbers_are_never_given_twice() {
     assert_eq!(
         new_notice,
         Some("永专领办发〔2025〕23号"),
-        "the next free serial"
+        "issued with its number"
     );
+    let after = pdfs(&p);
 
     // a second build in a fresh process changes nothing
     let again = zyz(&p, "build", &["-q"]);
@@ -343,4 +367,27 @@ fn a_yaml_serial_taken_by_an_issued_document_is_an_error_naming_both() {
             && l.contains("assessment.yaml:")),
         "{found:#?}"
     );
+}
+
+/// The text of one built PDF, whitespace removed.
+fn text_of(p: &Project, path: &str) -> String {
+    let pdf = Pdf::open(&p.dir.path().join("output").join(path)).unwrap();
+    pdf.text().chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+#[test]
+fn a_draft_notice_leaves_its_serial_blank_unless_provisional_serials_are_asked_for() {
+    let p = Project::sample();
+    let notice = "2025/towns/kaizhang/supervision-notice.pdf";
+    assert!(code(&zyz(&p, "build", &["-q"])) <= 1);
+    let draft = text_of(&p, notice);
+    assert!(draft.contains("永专领办发〔2025〕号"), "{draft}");
+    let a = std::fs::read_to_string(p.content().join("assessment.yaml")).unwrap();
+    let a = a.replace(
+        "supervision:\n",
+        "supervision:\n  draft_number: provisional\n",
+    );
+    p.write("assessment.yaml", a);
+    assert!(code(&zyz(&p, "build", &["-q"])) <= 1);
+    assert!(text_of(&p, notice).contains("永专领办发〔2025〕21号"));
 }

@@ -79,6 +79,7 @@ pub fn options_from(args: &BuildArgs) -> anyhow::Result<Options> {
             PdfStandardArg::Pdf17 => Standard::Pdf17,
         },
         strict_layout: args.strict_layout,
+        issuing: Default::default(),
     })
 }
 
@@ -121,7 +122,11 @@ fn check_selection(args: &BuildArgs) -> anyhow::Result<()> {
         return Ok(());
     }
     let checked = super::check::check_dir(content)?;
-    let docs = crate::plan::documents(&checked.loaded.content, &checked.report);
+    let docs = crate::plan::documents(
+        &checked.loaded.content,
+        &checked.report,
+        &Default::default(),
+    );
     for town in &args.town {
         // A town whose file does not load has no documents now; the build says why.
         if !checked.loaded.content.towns.iter().any(|t| &t.id == town) {

@@ -10,7 +10,7 @@ use crate::archive::manifest::{IssuedMark, Manifest};
 use crate::archive::{self, sha256_hex};
 use crate::cli::IssueArgs;
 use crate::model::{IssuedDoc, Register};
-use crate::pipeline::{Prepared, Session, Timings};
+use crate::pipeline::{Options, Prepared, Session, Timings};
 use crate::plan::{Doc, REGISTER};
 
 /// Entry point of `zyz issue`.
@@ -21,7 +21,8 @@ pub fn run(args: &IssueArgs) -> anyhow::Result<Exit> {
              [--town ID] (hint: zyz issue 2025/city/ranking.pdf)"
         );
     }
-    let session = Session::new(super::build::options_from(&args.build_args())?)?;
+    let options = super::build::options_from(&args.build_args())?;
+    let session = Session::new(options.clone())?;
     let prepared = session.prepare(&Timings::default())?;
     let manifest = Manifest::read(&args.out);
     let chosen = select(args, &prepared)?;
@@ -29,7 +30,7 @@ pub fn run(args: &IssueArgs) -> anyhow::Result<Exit> {
     let mut refused = 0;
     for doc in &chosen {
         match entry(doc, &prepared, &manifest, args) {
-            Ok(e) => entries.push((doc, e)),
+            Ok(e) => entries.push((e, number_of(doc))),
             Err(why) => {
                 refused += 1;
                 eprintln!("error[issue]: {}: {why}", doc.path);
@@ -43,18 +44,50 @@ pub fn run(args: &IssueArgs) -> anyhow::Result<Exit> {
         );
         return Ok(Exit::Failure);
     }
-    for (doc, _) in &entries {
-        let verb = if args.dry_run {
-            "would issue"
-        } else {
-            "issued"
-        };
-        println!("{verb} {} as {}", doc.path, wenhao_of(doc));
+    let verb = if args.dry_run {
+        "would issue"
+    } else {
+        "issued"
+    };
+    for (e, number) in &entries {
+        println!("{verb} {} as {number}", e.path);
     }
-    if !args.dry_run {
-        record(args, &entries)?;
+    if args.dry_run {
+        return Ok(Exit::Success);
     }
+    numbered(options, &mut entries)?;
+    record(args, &entries)?;
     Ok(Exit::Success)
+}
+
+/// Builds the documents again with their 文号 (a draft may show none) and takes the SHA-256 of
+/// the PDFs as issued.
+fn numbered(mut options: Options, entries: &mut [(IssuedDoc, String)]) -> anyhow::Result<()> {
+    options.issuing = entries.iter().map(|(e, _)| e.path.clone()).collect();
+    let out = options.out.clone();
+    let summary = Session::new(options)?.build(&|_, _, _| {})?;
+    if let Some((path, why)) = summary.failed.first() {
+        let first = why
+            .first()
+            .map_or(String::new(), |d| format!(": {}", d.message));
+        bail!("{path} failed to build with its 文号{first}; nothing was issued");
+    }
+    let manifest = Manifest::read(&out);
+    for (e, _) in entries {
+        let built = manifest
+            .get(&e.path)
+            .context("issued documents are in the manifest")?;
+        e.sha256 = built.sha256.clone();
+    }
+    Ok(())
+}
+
+/// The 文号 a document is issued with (its draft may leave the serial blank).
+fn number_of(doc: &Doc) -> String {
+    doc.number
+        .as_ref()
+        .map(|n| n.text.clone())
+        .unwrap_or_default()
 }
 
 /// The planned documents named by paths, or by --kind (and --town); unknown names are usage
@@ -148,32 +181,27 @@ fn title_of(doc: &Doc) -> String {
         .to_owned()
 }
 
-/// The 文号 as printed in the document.
-fn wenhao_of(doc: &Doc) -> String {
-    let context = doc.context.value();
-    context["doc"]["wenhao"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned()
-}
-
 /// Appends the entries to the register and marks them issued in the manifest, each file written
 /// atomically.
-fn record(args: &IssueArgs, entries: &[(&&Doc, IssuedDoc)]) -> anyhow::Result<()> {
+fn record(args: &IssueArgs, entries: &[(IssuedDoc, String)]) -> anyhow::Result<()> {
     let path = args.project.content.join(REGISTER);
     let old = match std::fs::read_to_string(&path) {
         Ok(text) => Some(text),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
         Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
     };
-    let text = appended(old.as_deref(), entries.iter().map(|(_, e)| e))?;
+    let text = appended(old.as_deref(), entries.iter().map(|(e, _)| e))?;
     archive::write_atomic(&path, text.as_bytes())?;
     let mut manifest = Manifest::read(&args.out);
-    for (doc, _) in entries {
-        if let Some(entry) = manifest.documents.iter_mut().find(|e| e.path == doc.path) {
+    for (issued, number) in entries {
+        if let Some(entry) = manifest
+            .documents
+            .iter_mut()
+            .find(|e| e.path == issued.path)
+        {
             entry.issued = Some(IssuedMark {
-                wenhao: wenhao_of(doc),
-                date: doc.date.to_string(),
+                wenhao: number.clone(),
+                date: issued.date.to_string(),
             });
         }
     }

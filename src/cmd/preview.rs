@@ -89,6 +89,7 @@ fn options(args: &PreviewArgs, town: Option<&String>) -> anyhow::Result<Options>
         emit_typ: false,
         standard: Standard::PdfA2b,
         strict_layout: false,
+        issuing: Default::default(),
     })
 }
 

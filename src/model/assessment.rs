@@ -142,10 +142,25 @@ pub struct SupervisionIssue {
     /// 成文日期（可选；缺省为 city.yaml 的 document_date）。
     #[serde(default)]
     pub date: Option<Date>,
+    /// 未印发（未经 `zyz issue` 登记）的督办通知书怎样印文号：`blank`（缺省）留空序号，
+    /// 如 永专领办发〔2025〕　号，印发时再编号；`provisional` 先印拟用的序号。
+    #[serde(default)]
+    pub draft_number: DraftNumber,
     /// 督办通知书的固定段落（可选；缺省为 [`Wording::default`]）。可用占位符：
     /// `{镇街}`（镇或街道）、`{期限}`（整改期限）、`{报送}`（report_to）、`{领导小组}`。
     #[serde(default)]
     pub wording: Wording,
+}
+
+/// 草稿的文号印法。
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DraftNumber {
+    /// 序号留空：永专领办发〔2025〕　号（办公室印草稿的习惯写法）。
+    #[default]
+    Blank,
+    /// 印拟用的序号（按排名从 first_serial 起，跳过已用的序号）。
+    Provisional,
 }
 
 /// 督办通知书中“整改要求”“报告要求”“逾期处理”三段的措辞。

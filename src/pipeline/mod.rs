@@ -45,6 +45,8 @@ pub struct Options {
     pub standard: Standard,
     /// Layout findings (GB/T 9704 measured on the pages) fail their document.
     pub strict_layout: bool,
+    /// `zyz issue`: the documents being given their 文号 now; when not empty, only these are built.
+    pub issuing: BTreeSet<String>,
 }
 
 /// Time spent per stage, summed over documents (nanoseconds).
@@ -200,7 +202,7 @@ impl Session {
             &loaded.sources,
             self.typesetter.fonts(),
         ));
-        let mut docs = plan::documents(&loaded.content, &report);
+        let mut docs = plan::documents(&loaded.content, &report, &self.options.issuing);
         findings.extend(plan::duplicate_numbers(&loaded.content, &docs));
         diag::sort(&mut findings);
         findings.dedup();
@@ -558,7 +560,8 @@ impl Session {
 
     fn selects_parts(&self, kind: &str, town: Option<&str>, path: &str) -> bool {
         let o = &self.options;
-        (o.kinds.is_empty() || o.kinds.iter().any(|k| k == kind))
+        (o.issuing.is_empty() || o.issuing.contains(path))
+            && (o.kinds.is_empty() || o.kinds.iter().any(|k| k == kind))
             && (o.towns.is_empty() || town.is_some_and(|t| o.towns.iter().any(|x| x == t)))
             && o.shard
                 .is_none_or(|(k, n)| archive::manifest::shard_of(path, n) == k)

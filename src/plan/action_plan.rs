@@ -50,6 +50,7 @@ pub(super) fn city_plan(content: &Content, year: i32, shared: &[PathBuf]) -> Doc
         organ: issue.organ.clone(),
         year: date.year,
         serial: issue.serial,
+        text: wenhao(&prefix, date.year, issue.serial),
         fixed_at: Some(("plan.yaml".into(), "issue.serial".into())),
     })
 }

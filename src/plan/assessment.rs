@@ -1,15 +1,16 @@
 //! Plan stage, the assessment documents (from `assessment.yaml`): the ranking (评价排名通报), the
 //! commendation (表扬通报) and one supervision notice (督办通知书) per town the rule selects.
 
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use serde_json::{Value, json};
 
 use super::action_plan::status_text;
 use super::ledger::problem_json;
-use super::{Doc, Number, date_json, organ, title_lines, wenhao};
+use super::{Doc, Number, date_json, draft_wenhao, organ, title_lines, wenhao};
 use crate::assess::{Outcome, Scored, format_score, score, select};
-use crate::model::assessment::{Issue, SupervisionIssue, Wording};
+use crate::model::assessment::{DraftNumber, Issue, SupervisionIssue, Wording};
 use crate::model::{Assessment, Content, Date, Measure, TaskStatus, Town};
 
 /// `date` plus `days` days (proleptic Gregorian).
@@ -31,6 +32,7 @@ pub(super) fn documents(
     assessment: &Assessment,
     year: i32,
     inputs: &[PathBuf],
+    issuing: &BTreeSet<String>,
 ) -> Vec<Doc> {
     let city = &content.city;
     let as_of = assessment.as_of.unwrap_or(city.document_date);
@@ -69,6 +71,7 @@ pub(super) fn documents(
         as_of,
         town_count: ranking.len(),
         inputs,
+        issuing,
     };
     let mut serials = Serials::new(content, &assessment.supervision, &docs);
     for (id, reasons) in &outcome.supervised {
@@ -84,10 +87,12 @@ pub(super) fn documents(
 
 /// The 文号 a ranking or commendation is given in `assessment.yaml` (`field`: its section).
 fn fixed_number(content: &Content, issue: &Issue, field: &str) -> Number {
+    let year = issue.date.unwrap_or(content.city.document_date).year;
     Number {
         organ: issue.organ.clone(),
-        year: issue.date.unwrap_or(content.city.document_date).year,
+        year,
         serial: issue.serial,
+        text: wenhao(&organ(content, &issue.organ).1, year, issue.serial),
         fixed_at: Some(("assessment.yaml".into(), format!("{field}.serial"))),
     }
 }
@@ -97,7 +102,7 @@ fn fixed_number(content: &Content, issue: &Issue, field: &str) -> Number {
 /// the other documents of the organ and year already hold.
 struct Serials<'a> {
     register: Option<&'a crate::model::Register>,
-    taken: std::collections::BTreeSet<u32>,
+    taken: BTreeSet<u32>,
     next: u32,
 }
 
@@ -280,9 +285,26 @@ struct Notices<'a> {
     as_of: Date,
     town_count: usize,
     inputs: &'a [PathBuf],
+    /// The notices being issued now: they show their serial, other drafts may not.
+    issuing: &'a BTreeSet<String>,
 }
 
 impl Notices<'_> {
+    /// The 文号 as printed: the serial once issued or being issued (or for every draft with
+    /// `draft_number: provisional`), else left blank.
+    fn wenhao(&self, town: &Town, prefix: &str, year: u16, serial: u32) -> String {
+        let path = self.path(town);
+        let register = self.content.register.as_ref();
+        let numbered = self.sup.draft_number == DraftNumber::Provisional
+            || self.issuing.contains(&path)
+            || register.is_some_and(|r| r.entry(&path).is_some());
+        if numbered {
+            wenhao(prefix, year, serial)
+        } else {
+            draft_wenhao(prefix, year)
+        }
+    }
+
     /// Where a town's notice is archived.
     fn path(&self, town: &Town) -> String {
         format!("{}/towns/{}/supervision-notice.pdf", self.year, town.id)
@@ -321,7 +343,7 @@ impl Notices<'_> {
                     "title": title,
                     "title_lines": title_lines(&title),
                     "organ": organ_name,
-                    "wenhao": wenhao(&prefix, date.year, serial),
+                    "wenhao": self.wenhao(town, &prefix, date.year, serial),
                     "date": date_json(date),
                     "deadline": date_json(deadline),
                     "report_to": sup.report_to,
@@ -345,6 +367,7 @@ impl Notices<'_> {
             organ: sup.organ.clone(),
             year: date.year,
             serial,
+            text: wenhao(&prefix, date.year, serial),
             fixed_at: None,
         })
     }

@@ -70,6 +70,8 @@ pub struct Number {
     pub organ: String,
     pub year: u16,
     pub serial: u32,
+    /// As printed once issued, e.g. `永专领办发〔2025〕20号`.
+    pub text: String,
     /// Where the YAML fixes the serial: the file and the field (e.g. `plan.yaml`, `issue.serial`);
     /// `None` when the plan gives it (supervision notices, numbered in rank order).
     pub fixed_at: Option<(PathBuf, String)>,
@@ -161,8 +163,9 @@ impl Context {
 /// The register of issued documents, relative to the content folder.
 pub const REGISTER: &str = crate::model::register::FILE;
 
-/// The documents the content calls for, in a stable order.
-pub fn documents(content: &Content, report: &Report) -> Vec<Doc> {
+/// The documents the content calls for, in a stable order. `issuing`: the paths `zyz issue` is
+/// giving their 文号 now (a draft shows none where the serial is given at issue).
+pub fn documents(content: &Content, report: &Report, issuing: &BTreeSet<String>) -> Vec<Doc> {
     let city = &content.city;
     let year = i32::from(city.plan_year);
     // The register is not an input: issuing a document must not make the others stale.
@@ -199,7 +202,9 @@ pub fn documents(content: &Content, report: &Report) -> Vec<Doc> {
         docs.push(ledger::ledger(content, year, &ledger_inputs));
     }
     if let Some(assessment) = &content.assessment {
-        docs.extend(assessment::documents(content, assessment, year, &all));
+        docs.extend(assessment::documents(
+            content, assessment, year, &all, issuing,
+        ));
     }
     mark_issued(content, &mut docs);
     docs.sort_by(|a, b| a.path.cmp(&b.path));
@@ -225,7 +230,13 @@ pub fn numbered_documents(content: &Content) -> Vec<Doc> {
     let year = i32::from(content.city.plan_year);
     let mut docs = vec![action_plan::city_plan(content, year, &[])];
     if let Some(assessment) = &content.assessment {
-        docs.extend(assessment::documents(content, assessment, year, &[]));
+        docs.extend(assessment::documents(
+            content,
+            assessment,
+            year,
+            &[],
+            &BTreeSet::new(),
+        ));
     }
     mark_issued(content, &mut docs);
     docs
@@ -254,6 +265,12 @@ fn organ(content: &Content, id: &str) -> (String, String) {
 
 fn wenhao(prefix: &str, year: u16, serial: u32) -> String {
     crate::model::wenhao(prefix, year, serial)
+}
+
+/// A draft's 文号 with the serial left blank (one full-width space), as offices print drafts:
+/// `永专领办发〔2025〕　号`.
+fn draft_wenhao(prefix: &str, year: u16) -> String {
+    crate::model::wenhao(prefix, year, '\u{3000}')
 }
 
 fn date_json(date: crate::model::Date) -> Value {
