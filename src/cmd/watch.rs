@@ -9,14 +9,16 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
-use notify::event::ModifyKind;
+use notify::event::{AccessKind, AccessMode, ModifyKind};
 use notify::{EventKind, RecursiveMode, Watcher as _};
 
 use crate::Exit;
 use crate::cli::BuildArgs;
 use crate::pipeline::Session;
 
-/// How long to wait for more events after the first one (editors save in several steps).
+/// How long a bare write waits for the rest of its save (editors save in several steps). A save
+/// that is complete (the file closed after writing, renamed into place, or removed) starts the
+/// build at once.
 const SETTLE: Duration = Duration::from_millis(120);
 
 /// Entry point of `zyz watch`.
@@ -34,7 +36,7 @@ pub fn run(args: &BuildArgs) -> anyhow::Result<Exit> {
         if let Ok(event) = event
             && is_change(&event.kind)
         {
-            let _ = tx.send(event.paths);
+            let _ = tx.send((event.paths, is_complete(&event.kind)));
         }
     })
     .context("cannot watch files on this system")?;
@@ -49,11 +51,21 @@ pub fn run(args: &BuildArgs) -> anyhow::Result<Exit> {
         templates.display()
     );
 
-    while let Ok(first) = rx.recv() {
+    while let Ok((first, mut complete)) = rx.recv() {
         let mut paths: Vec<PathBuf> = first;
         let deadline = Instant::now() + SETTLE;
-        while let Ok(more) = rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
+        // fold in what has arrived; wait for more only while no save is complete
+        loop {
+            let wait = if complete {
+                Duration::ZERO
+            } else {
+                deadline.saturating_duration_since(Instant::now())
+            };
+            let Ok((more, done)) = rx.recv_timeout(wait) else {
+                break;
+            };
             paths.extend(more);
+            complete |= done;
         }
         // one line per file, however many events its save made
         let relevant: BTreeSet<&PathBuf> = paths.iter().filter(|p| is_source(p, &out)).collect();
@@ -98,11 +110,21 @@ fn rebuild(session: &Session, args: &BuildArgs) {
 /// or a close after reading (the build itself reads every source file: counting those reads as
 /// changes made watch rebuild for ever), nor a change of metadata only.
 fn is_change(kind: &EventKind) -> bool {
+    is_complete(kind)
+        || matches!(
+            kind,
+            EventKind::Create(_)
+                | EventKind::Modify(ModifyKind::Data(_) | ModifyKind::Name(_) | ModifyKind::Any)
+        )
+}
+
+/// Whether an event ends a save: the file closed after writing, renamed into place, or removed.
+fn is_complete(kind: &EventKind) -> bool {
     matches!(
         kind,
-        EventKind::Create(_)
+        EventKind::Access(AccessKind::Close(AccessMode::Write))
+            | EventKind::Modify(ModifyKind::Name(_))
             | EventKind::Remove(_)
-            | EventKind::Modify(ModifyKind::Data(_) | ModifyKind::Name(_) | ModifyKind::Any)
     )
 }
 
@@ -123,7 +145,7 @@ fn is_source(path: &Path, out: &Path) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use notify::event::{AccessKind, AccessMode, CreateKind, DataChange, MetadataKind, RenameMode};
+    use notify::event::{CreateKind, DataChange, MetadataKind, RenameMode};
 
     use super::*;
 
@@ -145,5 +167,19 @@ mod tests {
             RenameMode::To
         ))));
         assert!(is_change(&EventKind::Create(CreateKind::File)));
+    }
+
+    #[test]
+    fn a_save_is_complete_when_closed_after_writing_renamed_or_removed() {
+        let close_write = EventKind::Access(AccessKind::Close(AccessMode::Write));
+        assert!(is_change(&close_write) && is_complete(&close_write));
+        assert!(is_complete(&EventKind::Modify(ModifyKind::Name(
+            RenameMode::To
+        ))));
+        // a bare write may be the first of several: the build waits for the rest
+        assert!(!is_complete(&EventKind::Modify(ModifyKind::Data(
+            DataChange::Any
+        ))));
+        assert!(!is_complete(&EventKind::Create(CreateKind::File)));
     }
 }

@@ -28,6 +28,10 @@ use crate::typeset::{self, Standard, Typesetter};
 /// How long finished documents wait to be committed together (see [`Session::build`]).
 const COMMIT_WINDOW: Duration = Duration::from_millis(250);
 
+/// A build of at most this many town documents per thread is an edit's: its town documents are
+/// typeset first, and each finished document is committed at once (no commit window).
+const EDITED_FIRST: usize = 4;
+
 /// Everything a build needs to know, resolved from the command line.
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -404,9 +408,15 @@ impl Session {
             while let Ok(first) = rx.recv() {
                 // Documents finished within a short window are committed together, so that at a
                 // thousand towns the manifest is rewritten a few times a second, not after every
-                // document. The last batch goes as soon as the threads are done.
+                // document. The last batch goes as soon as the threads are done; a small build
+                // (an edit's) commits each document as it comes.
                 let mut batch = vec![first];
-                let until = Instant::now() + COMMIT_WINDOW;
+                let window = if todo.len() <= EDITED_FIRST * self.options.jobs.max(1) {
+                    Duration::ZERO // an edit's few documents: each on disk as soon as it is made
+                } else {
+                    COMMIT_WINDOW
+                };
+                let until = Instant::now() + window;
                 while let Ok(more) =
                     rx.recv_timeout(until.saturating_duration_since(Instant::now()))
                 {
@@ -442,7 +452,8 @@ impl Session {
     /// ranking of 1,000 towns holds ~300 MB while Typst lays it out): the first thread typesets
     /// them one at a time, clearing Typst's cache after each (nothing else reuses their layout),
     /// while the other threads start on the town documents; every thread then takes town
-    /// documents in order until none is left.
+    /// documents in order until none is left. After an edit (a few town documents stale) the
+    /// first thread takes town documents first too, and the city-wide ones after them.
     fn typeset_all<'a>(
         &self,
         pool: &rayon::ThreadPool,
@@ -452,17 +463,11 @@ impl Session {
     ) {
         let (heavy, light): (Vec<&Doc>, Vec<&Doc>) =
             todo.iter().copied().partition(|doc| doc.town.is_none());
+        // After an edit only a few town documents are stale: those are what the user is looking
+        // at, so every thread takes them first and the city-wide ones follow.
+        let edited_first = light.len() <= EDITED_FIRST * self.options.jobs.max(1);
         let next = AtomicUsize::new(0);
-        pool.broadcast(|thread| {
-            if thread.index() == 0 {
-                for &doc in &heavy {
-                    let result = self.make(doc, timings);
-                    comemo::evict(0);
-                    if tx.send((doc, result)).is_err() {
-                        return;
-                    }
-                }
-            }
+        let towns = || {
             loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 let Some(&doc) = light.get(i) else { break };
@@ -476,6 +481,26 @@ impl Session {
                     break;
                 }
             }
+        };
+        let city = || {
+            for &doc in &heavy {
+                let result = self.make(doc, timings);
+                comemo::evict(0);
+                if tx.send((doc, result)).is_err() {
+                    return;
+                }
+            }
+        };
+        pool.broadcast(|thread| match (thread.index() == 0, edited_first) {
+            (true, true) => {
+                towns();
+                city();
+            }
+            (true, false) => {
+                city();
+                towns();
+            }
+            (false, _) => towns(),
         });
         // The committer's `recv` ends once the last sender (this one) is gone.
         drop(tx);
