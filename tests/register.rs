@@ -376,7 +376,7 @@ fn text_of(p: &Project, path: &str) -> String {
 }
 
 #[test]
-fn a_draft_notice_leaves_its_serial_blank_unless_provisional_serials_are_asked_for() {
+fn a_draft_notice_leaves_its_serial_blank_or_provisional_and_may_carry_a_draft_marking() {
     let p = Project::sample();
     let notice = "2025/towns/kaizhang/supervision-notice.pdf";
     assert!(code(&zyz(&p, "build", &["-q"])) <= 1);
@@ -387,7 +387,19 @@ fn a_draft_notice_leaves_its_serial_blank_unless_provisional_serials_are_asked_f
         "supervision:\n",
         "supervision:\n  draft_number: provisional\n",
     );
+    let a = a.replace("chart_bars:", "draft_marking: 征求意见稿\nchart_bars:");
     p.write("assessment.yaml", a);
     assert!(code(&zyz(&p, "build", &["-q"])) <= 1);
-    assert!(text_of(&p, notice).contains("永专领办发〔2025〕21号"));
+    let draft = text_of(&p, notice);
+    assert!(draft.contains("永专领办发〔2025〕21号"), "{draft}");
+    assert!(
+        draft.contains("督办通知书（征求意见稿）开张镇人民政府："),
+        "{draft}"
+    );
+    // issued, the notice carries no mark of a draft
+    let issued = zyz(&p, "issue", &[notice]);
+    assert_eq!(code(&issued), 0, "{}", common::stderr(&issued));
+    let issued = text_of(&p, notice);
+    assert!(!issued.contains("征求意见稿"), "{issued}");
+    assert!(issued.contains("永专领办发〔2025〕21号"), "{issued}");
 }

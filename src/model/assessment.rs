@@ -24,6 +24,10 @@ pub struct Assessment {
     /// 中间以省略行代替（完整名次见排名表）。
     #[serde(default = "default_chart_bars")]
     pub chart_bars: u32,
+    /// 稿本标记（可选）：未印发的评价排名通报、表扬通报和督办通知书在标题下另起一行印
+    /// “（征求意见稿）”之类，如 `征求意见稿`、`送审稿`；`zyz issue` 印发时不再印。
+    #[serde(default)]
+    pub draft_marking: Option<String>,
     /// 表扬通报。
     pub commendation: Issue,
     /// 督办通知书。

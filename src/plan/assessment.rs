@@ -47,7 +47,7 @@ pub(super) fn documents(
         year,
         format!("{year}/city/ranking.pdf"),
         "ranking.typ.j2",
-        json!({"city": city, "a": common, "doc": issue_doc(content, r, format!("关于{year}年度专业镇建设评价排名情况的通报"))}),
+        json!({"city": city, "a": common, "doc": issue_doc(content, r, format!("关于{year}年度专业镇建设评价排名情况的通报"), marking(content, assessment, issuing, &format!("{year}/city/ranking.pdf")))}),
         r.date.unwrap_or(city.document_date),
         inputs,
     ).numbered(fixed_number(content, r, "ranking")));
@@ -59,13 +59,14 @@ pub(super) fn documents(
             year,
             format!("{year}/city/commendation.pdf"),
             "commendation.typ.j2",
-            json!({"city": city, "a": common, "doc": issue_doc(content, c, format!("关于对{year}年度专业镇建设成效突出的镇（街道）予以表扬的通报"))}),
+            json!({"city": city, "a": common, "doc": issue_doc(content, c, format!("关于对{year}年度专业镇建设成效突出的镇（街道）予以表扬的通报"), marking(content, assessment, issuing, &format!("{year}/city/commendation.pdf")))}),
             c.date.unwrap_or(city.document_date),
             inputs,
         ).numbered(fixed_number(content, c, "commendation")));
     }
     let notices = Notices {
         content,
+        assessment,
         sup: &assessment.supervision,
         year,
         as_of,
@@ -262,7 +263,7 @@ fn supervised(content: &Content, outcome: &Outcome) -> Vec<Value> {
 }
 
 /// The issuing part of a city-wide notice: title, organ, 文号, recipients, 抄送, date.
-fn issue_doc(content: &Content, issue: &Issue, title: String) -> Value {
+fn issue_doc(content: &Content, issue: &Issue, title: String, marking: Option<&str>) -> Value {
     let date = issue.date.unwrap_or(content.city.document_date);
     let (organ_name, prefix) = organ(content, &issue.organ);
     let title = format!("{organ_name}{title}");
@@ -274,12 +275,30 @@ fn issue_doc(content: &Content, issue: &Issue, title: String) -> Value {
         "recipients": issue.recipients,
         "cc": issue.cc,
         "date": date_json(date),
+        "draft_marking": marking,
     })
+}
+
+/// The draft marking (征求意见稿) the document at `path` shows: none once it is issued or being
+/// issued.
+fn marking<'a>(
+    content: &'a Content,
+    assessment: &'a Assessment,
+    issuing: &BTreeSet<String>,
+    path: &str,
+) -> Option<&'a str> {
+    let issued = content
+        .register
+        .as_ref()
+        .is_some_and(|r| r.entry(path).is_some());
+    let draft = !issued && !issuing.contains(path);
+    assessment.draft_marking.as_deref().filter(|_| draft)
 }
 
 /// What every supervision notice of one assessment shares.
 struct Notices<'a> {
     content: &'a Content,
+    assessment: &'a Assessment,
     sup: &'a SupervisionIssue,
     year: i32,
     as_of: Date,
@@ -344,6 +363,7 @@ impl Notices<'_> {
                     "title_lines": title_lines(&title),
                     "organ": organ_name,
                     "wenhao": self.wenhao(town, &prefix, date.year, serial),
+                    "draft_marking": marking(self.content, self.assessment, self.issuing, &self.path(town)),
                     "date": date_json(date),
                     "deadline": date_json(deadline),
                     "report_to": sup.report_to,
