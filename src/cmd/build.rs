@@ -101,8 +101,9 @@ pub fn font_options(args: &FontArgs, content: &Path) -> anyhow::Result<FontOptio
     })
 }
 
-/// `--town` must name a town of the content, and with `--kind`, each kind must be a document that
-/// town has: otherwise the build would quietly build nothing. A usage error with the closest ids.
+/// `--town` must name a town of the content: otherwise the build would quietly build nothing. A
+/// usage error with the closest ids. (With `--kind`, the build itself checks that the town has
+/// such a document, from the documents it plans: `Session::build`.)
 fn check_selection(args: &BuildArgs) -> anyhow::Result<()> {
     if args.town.is_empty() {
         return Ok(());
@@ -115,46 +116,6 @@ fn check_selection(args: &BuildArgs) -> anyhow::Result<()> {
                 "--town {town}: there is no town `{town}` in {} (hint: {})",
                 content.display(),
                 suggest(town, &known)
-            );
-        }
-    }
-    if args.kind.is_empty() {
-        return Ok(());
-    }
-    let checked = super::check::check_dir(content)?;
-    let docs = crate::plan::documents(
-        &checked.loaded.content,
-        &checked.report,
-        &Default::default(),
-    );
-    for town in &args.town {
-        // A town whose file does not load has no documents now; the build says why.
-        if !checked.loaded.content.towns.iter().any(|t| &t.id == town) {
-            continue;
-        }
-        let has: Vec<&str> = KINDS
-            .into_iter()
-            .filter(|k| {
-                docs.iter()
-                    .any(|d| d.kind == *k && d.town.as_ref() == Some(town))
-            })
-            .collect();
-        if let Some(kind) = args.kind.iter().find(|k| !has.contains(&k.as_str())) {
-            let city_wide = docs
-                .iter()
-                .any(|d| d.kind == kind.as_str() && d.town.is_none());
-            bail!(
-                "--town {town} --kind {kind}: town `{town}` has no `{kind}` document (hint: {}{})",
-                if has.is_empty() {
-                    format!("`{town}` has no documents this year")
-                } else {
-                    format!("its documents are: {}", has.join(", "))
-                },
-                if city_wide {
-                    format!("; `{kind}` is city-wide: build it without --town")
-                } else {
-                    String::new()
-                }
             );
         }
     }

@@ -29,7 +29,9 @@ pub fn run(args: &BuildArgs) -> anyhow::Result<Exit> {
     let templates = session.options.templates.clone();
     let out = session.options.out.clone();
 
-    rebuild(&session, args);
+    // the first build's errors (a selection that builds nothing) are usage errors: stop
+    let summary = super::build::build_once(&session, args.quiet)?;
+    super::build::print_summary(&summary, args.quiet, args.timings, &content);
 
     let (tx, rx) = mpsc::channel();
     let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {

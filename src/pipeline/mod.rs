@@ -272,6 +272,9 @@ impl Session {
         let started = Instant::now();
         let mut summary = Summary::default();
         let prepared = self.prepare(&summary.timings)?;
+        if let Some(usage) = self.unselectable(&prepared) {
+            anyhow::bail!(usage);
+        }
         let mut manifest = self.open_output()?;
         let todo = self.stale(&prepared, &mut manifest, &mut summary);
         self.remove_gone(&prepared, &mut manifest, &mut summary)?;
@@ -295,6 +298,32 @@ impl Session {
         summary.sources = prepared.sources;
         summary.elapsed = started.elapsed();
         Ok(summary)
+    }
+
+    /// `--town` with `--kind`: a kind the town has no document of would quietly build nothing, so
+    /// it is a usage error saying what the town has. A town whose file does not load has no
+    /// documents now; the build says why, so it is not reported here.
+    fn unselectable(&self, prepared: &Prepared) -> Option<String> {
+        let o = &self.options;
+        if o.kinds.is_empty() || !o.issuing.is_empty() {
+            return None;
+        }
+        o.towns
+            .iter()
+            .filter(|town| !prepared.broken_towns.contains(*town))
+            .find_map(|town| {
+                let has: Vec<&str> = plan::KINDS
+                    .into_iter()
+                    .filter(|k| {
+                        prepared
+                            .docs
+                            .iter()
+                            .any(|d| d.kind == *k && d.town.as_ref() == Some(town))
+                    })
+                    .collect();
+                let kind = o.kinds.iter().find(|k| !has.contains(&k.as_str()))?;
+                Some(no_such_document(prepared, town, kind, &has))
+            })
     }
 
     /// Creates the output folder, removes a killed build's temporary files and reads the
@@ -591,6 +620,27 @@ impl Session {
             && o.shard
                 .is_none_or(|(k, n)| archive::manifest::shard_of(path, n) == k)
     }
+}
+
+/// "--town T --kind K: town `T` has no `K` document (hint: …)".
+fn no_such_document(prepared: &Prepared, town: &str, kind: &str, has: &[&str]) -> String {
+    let city_wide = prepared
+        .docs
+        .iter()
+        .any(|d| d.kind == kind && d.town.is_none());
+    format!(
+        "--town {town} --kind {kind}: town `{town}` has no `{kind}` document (hint: {}{})",
+        if has.is_empty() {
+            format!("`{town}` has no documents this year")
+        } else {
+            format!("its documents are: {}", has.join(", "))
+        },
+        if city_wide {
+            format!("; `{kind}` is city-wide: build it without --town")
+        } else {
+            String::new()
+        }
+    )
 }
 
 /// A digest of every file under `dir` (names and bytes), so any template change is seen.
