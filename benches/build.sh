@@ -9,6 +9,7 @@
 # are the project's):
 #   1. benches/gen-towns.py N → a content folder; `zyz check` must report no errors.
 #   2. Full build (--force --timings) under /usr/bin/time -v: wall time, documents/s, pages/s,
+#      PDF bytes per page (what every revision of the documents adds to a git archive),
 #      peak RSS; VmRSS of the zyz process sampled every 0.5 s (first / middle / last / max).
 #   3. No-op rebuild: wall time and the ratio full / no-op (target ≥ 50×).
 #   4. Edit one town (the lead unit of its first task → another department of city.yaml) and
@@ -82,6 +83,9 @@ FULL=$(secs "$START" "$END")
 read -r DOCS PAGES < <(manifest "$O")
 PEAK_KB=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$WORK/full.err")
 echo "full build: $FULL s (exit $CODE), $DOCS documents, $PAGES pages → $(calc "$DOCS/$FULL") documents/s, $(calc "$PAGES/$FULL") pages/s"
+# Archive growth: what one page adds to the git archive at every revision of the documents.
+PDF_BYTES=$(find "$O" -name '*.pdf' -printf '%s\n' | awk '{s += $1} END {print s + 0}')
+echo "PDF bytes: $PDF_BYTES in $PAGES pages → $(calc "$PDF_BYTES/$PAGES/1024") KiB per page"
 grep -E '^  (load|check|render|typeset|pdf|write) ' "$WORK/full.err" | sed 's/^/  stage /' || true
 grep -E ' built, ' "$WORK/full.err" | tail -1 | sed 's/^/  zyz: /' || true
 grep -E 'overflowed its stack|fatal runtime error|was not built|^error\[' "$WORK/full.err" | sort | uniq -c | head -10 | sed 's/^/  problem: /' || true
