@@ -44,6 +44,10 @@ pub fn run(args: &IssueArgs) -> anyhow::Result<Exit> {
         );
         return Ok(Exit::Failure);
     }
+    if !args.dry_run {
+        numbered(options, &mut entries)?;
+        record(args, &entries)?;
+    }
     let verb = if args.dry_run {
         "would issue"
     } else {
@@ -52,11 +56,6 @@ pub fn run(args: &IssueArgs) -> anyhow::Result<Exit> {
     for (e, number) in &entries {
         println!("{verb} {} as {number}", e.path);
     }
-    if args.dry_run {
-        return Ok(Exit::Success);
-    }
-    numbered(options, &mut entries)?;
-    record(args, &entries)?;
     Ok(Exit::Success)
 }
 

@@ -21,6 +21,9 @@ use crate::pipeline::Session;
 /// build at once.
 const SETTLE: Duration = Duration::from_millis(120);
 
+/// The paths of one change event, and whether it completes a save.
+type Saved = (Vec<PathBuf>, bool);
+
 /// Entry point of `zyz watch`.
 pub fn run(args: &BuildArgs) -> anyhow::Result<Exit> {
     let options = super::build::options_from(args)?;
@@ -53,22 +56,8 @@ pub fn run(args: &BuildArgs) -> anyhow::Result<Exit> {
         templates.display()
     );
 
-    while let Ok((first, mut complete)) = rx.recv() {
-        let mut paths: Vec<PathBuf> = first;
-        let deadline = Instant::now() + SETTLE;
-        // fold in what has arrived; wait for more only while no save is complete
-        loop {
-            let wait = if complete {
-                Duration::ZERO
-            } else {
-                deadline.saturating_duration_since(Instant::now())
-            };
-            let Ok((more, done)) = rx.recv_timeout(wait) else {
-                break;
-            };
-            paths.extend(more);
-            complete |= done;
-        }
+    while let Ok(first) = rx.recv() {
+        let paths = settle(&rx, first);
         // one line per file, however many events its save made
         let relevant: BTreeSet<&PathBuf> = paths.iter().filter(|p| is_source(p, &out)).collect();
         if relevant.is_empty() {
@@ -93,6 +82,25 @@ pub fn run(args: &BuildArgs) -> anyhow::Result<Exit> {
         rebuild(&session, args);
     }
     Ok(Exit::Success)
+}
+
+/// The paths of one batch of saves: `first` and what has arrived since, waiting (at most
+/// [`SETTLE`]) for more only while no save is complete.
+fn settle(rx: &mpsc::Receiver<Saved>, first: Saved) -> Vec<PathBuf> {
+    let (mut paths, mut complete) = first;
+    let deadline = Instant::now() + SETTLE;
+    loop {
+        let wait = if complete {
+            Duration::ZERO
+        } else {
+            deadline.saturating_duration_since(Instant::now())
+        };
+        let Ok((more, done)) = rx.recv_timeout(wait) else {
+            return paths;
+        };
+        paths.extend(more);
+        complete |= done;
+    }
 }
 
 /// One incremental build; errors are printed, never fatal.

@@ -17,6 +17,7 @@ use anyhow::Context as _;
 
 mod frozen;
 mod make;
+mod select;
 
 use crate::archive::{self, Entry, Manifest, Staged};
 use crate::diag::{self, Diagnostic};
@@ -300,32 +301,6 @@ impl Session {
         Ok(summary)
     }
 
-    /// `--town` with `--kind`: a kind the town has no document of would quietly build nothing, so
-    /// it is a usage error saying what the town has. A town whose file does not load has no
-    /// documents now; the build says why, so it is not reported here.
-    fn unselectable(&self, prepared: &Prepared) -> Option<String> {
-        let o = &self.options;
-        if o.kinds.is_empty() || !o.issuing.is_empty() {
-            return None;
-        }
-        o.towns
-            .iter()
-            .filter(|town| !prepared.broken_towns.contains(*town))
-            .find_map(|town| {
-                let has: Vec<&str> = plan::KINDS
-                    .into_iter()
-                    .filter(|k| {
-                        prepared
-                            .docs
-                            .iter()
-                            .any(|d| d.kind == *k && d.town.as_ref() == Some(town))
-                    })
-                    .collect();
-                let kind = o.kinds.iter().find(|k| !has.contains(&k.as_str()))?;
-                Some(no_such_document(prepared, town, kind, &has))
-            })
-    }
-
     /// Creates the output folder, removes a killed build's temporary files and reads the
     /// manifest, taking in the manifests of shard builds copied here.
     fn open_output(&self) -> anyhow::Result<Manifest> {
@@ -603,44 +578,6 @@ impl Session {
             warnings,
         }
     }
-
-    fn selects(&self, doc: &Doc) -> bool {
-        self.selects_parts(doc.kind, doc.town.as_deref(), &doc.path)
-    }
-
-    fn selects_entry(&self, entry: &Entry) -> bool {
-        self.selects_parts(&entry.kind, entry.town.as_deref(), &entry.path)
-    }
-
-    fn selects_parts(&self, kind: &str, town: Option<&str>, path: &str) -> bool {
-        let o = &self.options;
-        (o.issuing.is_empty() || o.issuing.contains(path))
-            && (o.kinds.is_empty() || o.kinds.iter().any(|k| k == kind))
-            && (o.towns.is_empty() || town.is_some_and(|t| o.towns.iter().any(|x| x == t)))
-            && o.shard
-                .is_none_or(|(k, n)| archive::manifest::shard_of(path, n) == k)
-    }
-}
-
-/// "--town T --kind K: town `T` has no `K` document (hint: …)".
-fn no_such_document(prepared: &Prepared, town: &str, kind: &str, has: &[&str]) -> String {
-    let city_wide = prepared
-        .docs
-        .iter()
-        .any(|d| d.kind == kind && d.town.is_none());
-    format!(
-        "--town {town} --kind {kind}: town `{town}` has no `{kind}` document (hint: {}{})",
-        if has.is_empty() {
-            format!("`{town}` has no documents this year")
-        } else {
-            format!("its documents are: {}", has.join(", "))
-        },
-        if city_wide {
-            format!("; `{kind}` is city-wide: build it without --town")
-        } else {
-            String::new()
-        }
-    )
 }
 
 /// A digest of every file under `dir` (names and bytes), so any template change is seen.
