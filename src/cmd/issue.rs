@@ -10,7 +10,7 @@ use crate::archive::manifest::{IssuedMark, Manifest};
 use crate::archive::{self, sha256_hex};
 use crate::cli::IssueArgs;
 use crate::model::{IssuedDoc, Register};
-use crate::pipeline::{Options, Prepared, Session, Timings};
+use crate::pipeline::{Prepared, Session, Timings};
 use crate::plan::{Doc, REGISTER};
 
 /// Entry point of `zyz issue`.
@@ -21,8 +21,7 @@ pub fn run(args: &IssueArgs) -> anyhow::Result<Exit> {
              [--town ID] (hint: zyz issue 2025/city/ranking.pdf)"
         );
     }
-    let options = super::build::options_from(&args.build_args())?;
-    let session = Session::new(options.clone())?;
+    let mut session = Session::new(super::build::options_from(&args.build_args())?)?;
     let prepared = session.prepare(&Timings::default())?;
     let manifest = Manifest::read(&args.out);
     let chosen = select(args, &prepared)?;
@@ -45,7 +44,7 @@ pub fn run(args: &IssueArgs) -> anyhow::Result<Exit> {
         return Ok(Exit::Failure);
     }
     if !args.dry_run {
-        numbered(options, &mut entries)?;
+        numbered(&mut session, &mut entries)?;
         record(args, &entries)?;
     }
     let verb = if args.dry_run {
@@ -61,10 +60,11 @@ pub fn run(args: &IssueArgs) -> anyhow::Result<Exit> {
 
 /// Builds the documents again with their 文号 (a draft may show none) and takes the SHA-256 of
 /// the PDFs as issued.
-fn numbered(mut options: Options, entries: &mut [(IssuedDoc, String)]) -> anyhow::Result<()> {
-    options.issuing = entries.iter().map(|(e, _)| e.path.clone()).collect();
-    let out = options.out.clone();
-    let summary = Session::new(options)?.build(&|_, _, _| {})?;
+fn numbered(session: &mut Session, entries: &mut [(IssuedDoc, String)]) -> anyhow::Result<()> {
+    // the same session (fonts, templates, caches), now building only these documents
+    session.options.issuing = entries.iter().map(|(e, _)| e.path.clone()).collect();
+    let out = session.options.out.clone();
+    let summary = session.build(&|_, _, _| {})?;
     if let Some((path, why)) = summary.failed.first() {
         let first = why
             .first()

@@ -63,14 +63,4 @@ impl Register {
     pub fn entry(&self, path: &str) -> Option<&IssuedDoc> {
         self.issued.iter().find(|e| e.path == path)
     }
-
-    /// The highest serial taken by `organ` in `year`, 0 when none.
-    pub fn last_serial(&self, organ: &str, year: u16) -> u32 {
-        self.issued
-            .iter()
-            .filter(|e| e.organ == organ && e.year == year)
-            .map(|e| e.serial)
-            .max()
-            .unwrap_or(0)
-    }
 }

@@ -279,19 +279,25 @@ fn issue_doc(content: &Content, issue: &Issue, title: String, marking: Option<&s
     })
 }
 
-/// The draft marking (征求意见稿) the document at `path` shows: none once it is issued or being
-/// issued.
-fn marking<'a>(
-    content: &'a Content,
-    assessment: &'a Assessment,
-    issuing: &BTreeSet<String>,
-    path: &str,
-) -> Option<&'a str> {
+/// Whether the document at `path` is a draft: neither issued (in the register) nor being
+/// issued now.
+fn is_draft(content: &Content, issuing: &BTreeSet<String>, path: &str) -> bool {
     let issued = content
         .register
         .as_ref()
         .is_some_and(|r| r.entry(path).is_some());
-    let draft = !issued && !issuing.contains(path);
+    !issued && !issuing.contains(path)
+}
+
+/// The draft marking (征求意见稿) the document at `path` shows: none once it is issued or being
+/// issued.
+fn marking<'a>(
+    content: &Content,
+    assessment: &'a Assessment,
+    issuing: &BTreeSet<String>,
+    path: &str,
+) -> Option<&'a str> {
+    let draft = is_draft(content, issuing, path);
     assessment.draft_marking.as_deref().filter(|_| draft)
 }
 
@@ -312,12 +318,8 @@ impl Notices<'_> {
     /// The 文号 as printed: the serial once issued or being issued (or for every draft with
     /// `draft_number: provisional`), else left blank.
     fn wenhao(&self, town: &Town, prefix: &str, year: u16, serial: u32) -> String {
-        let path = self.path(town);
-        let register = self.content.register.as_ref();
-        let numbered = self.sup.draft_number == DraftNumber::Provisional
-            || self.issuing.contains(&path)
-            || register.is_some_and(|r| r.entry(&path).is_some());
-        if numbered {
+        let draft = is_draft(self.content, self.issuing, &self.path(town));
+        if !draft || self.sup.draft_number == DraftNumber::Provisional {
             wenhao(prefix, year, serial)
         } else {
             draft_wenhao(prefix, year)
