@@ -32,6 +32,11 @@ pub enum Command {
     Schema(SchemaArgs),
     /// Scaffold a new content file.
     New(NewArgs),
+    /// Print a document's text (paragraphs, headings, table rows) read from the file alone: the
+    /// git diff driver for the archived documents.
+    Text(TextArgs),
+    /// What changed in the documents between two git revisions of the content and templates.
+    Diff(DiffArgs),
 }
 
 /// Where the project's folders are.
@@ -205,6 +210,36 @@ pub struct SchemaArgs {
     /// Which file's schema: `town`, `city`, `standard`, `plan`, `assessment`.
     #[arg(default_value = "town")]
     pub which: String,
+}
+
+#[derive(Debug, Args)]
+pub struct TextArgs {
+    /// A document zyz made (PDF).
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The old revision (default: HEAD).
+    #[arg(value_name = "REV_A")]
+    pub from: Option<String>,
+    /// The new revision (default: the working tree).
+    #[arg(value_name = "REV_B")]
+    pub to: Option<String>,
+    #[command(flatten)]
+    pub project: ProjectArgs,
+    #[command(flatten)]
+    pub fonts: FontArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Write a 修改对照稿 PDF of each changed document into this folder.
+    #[arg(long, value_name = "DIR")]
+    pub redline: Option<PathBuf>,
+    /// Number of typesetting threads (default: the machine's cores).
+    #[arg(short = 'j', long, value_name = "N")]
+    pub jobs: Option<usize>,
 }
 
 #[derive(Debug, Args)]

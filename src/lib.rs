@@ -30,8 +30,14 @@ pub mod export;
 /// Archive: atomic writes, the manifest, shard manifests, leftovers.
 pub mod archive;
 
+/// Extract: a document's text read back from the file alone (`zyz text`, `zyz diff`).
+pub mod extract;
+
 /// The build runner: the stages above as a handful of named steps.
 pub mod pipeline;
+
+/// Compare: two git revisions of the content, built in memory, document by document (`zyz diff`).
+pub mod compare;
 
 /// The command line (clap).
 pub mod cli;

@@ -5,11 +5,13 @@ use crate::cli::Command;
 
 pub mod build;
 pub mod check;
+pub mod diff;
 pub mod fonts;
 pub mod issue;
 pub mod new;
 pub mod preview;
 pub mod schema;
+pub mod text;
 pub mod watch;
 
 /// Runs one subcommand and returns the process exit code. Errors returned here are usage or
@@ -24,5 +26,7 @@ pub fn dispatch(command: Command) -> anyhow::Result<Exit> {
         Command::Schema(args) => schema::run(&args),
         Command::New(args) => new::run(&args),
         Command::Preview(args) => preview::run(&args),
+        Command::Text(args) => text::run(&args),
+        Command::Diff(args) => diff::run(&args),
     }
 }

@@ -21,7 +21,7 @@ impl Session {
     pub(super) fn make(&self, doc: &Doc, timings: &Timings) -> Result<Finished, Vec<Diagnostic>> {
         let typ_path = self.options.out.join(&doc.path).with_extension("typ");
         let context = doc.context.value();
-        let (job, document, warnings) = self.lay_out(doc, &context, &typ_path, timings)?;
+        let (job, document, warnings) = self.lay_out(doc, &context, "", &typ_path, timings)?;
         let laid = Laid {
             doc,
             context: &context,
@@ -47,19 +47,55 @@ impl Session {
         })
     }
 
+    /// Renders and typesets `doc` from `context` into a PDF in memory, writing nothing (`zyz
+    /// diff` and its redlines). `preamble` is Typst source put before the template's; `ident`
+    /// fixes the PDF's identifier, so two versions' bytes differ only where their pages do.
+    pub fn pdf_in_memory(
+        &self,
+        doc: &Doc,
+        context: &Value,
+        preamble: &str,
+        ident: &str,
+    ) -> Result<InMemory, Vec<Diagnostic>> {
+        let typ_path = self.options.out.join(&doc.path).with_extension("typ");
+        let timings = Timings::default();
+        let (mut job, document, warnings) =
+            self.lay_out(doc, context, preamble, &typ_path, &timings)?;
+        job.ident = ident.to_owned();
+        let laid = Laid {
+            doc,
+            context,
+            job: &job,
+            document: &document,
+            typesetter: &self.typesetter,
+        };
+        let pdf = typst_guarded(&job, &typ_path, || {
+            export::exporter(Format::Pdf).export(&laid)
+        })??;
+        Ok(InMemory {
+            pdf,
+            pages: document.pages().len(),
+            warnings,
+        })
+    }
+
     /// Renders the document's template and typesets the source into pages.
     fn lay_out(
         &self,
         doc: &Doc,
         context: &Value,
+        preamble: &str,
         typ_path: &Path,
         timings: &Timings,
     ) -> Result<(typeset::Job, PagedDocument, Vec<Diagnostic>), Vec<Diagnostic>> {
         let start = Instant::now();
-        let source = self
+        let mut source = self
             .renderer
             .render(&doc.template, context)
             .map_err(|d| vec![*d])?;
+        if !preamble.is_empty() {
+            source.insert_str(0, preamble);
+        }
         Timings::add(&timings.render, start);
         let job = typeset::Job {
             source,
@@ -112,6 +148,14 @@ impl Session {
         }
         Ok((staged, sidecars))
     }
+}
+
+/// A document typeset in memory.
+pub struct InMemory {
+    pub pdf: Vec<u8>,
+    pub pages: usize,
+    /// Typst's warnings and the layout check's findings.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// Runs a Typst stage, turning a panic inside Typst (a bug of Typst's, such as typst#8667, set off

@@ -19,6 +19,8 @@ mod frozen;
 mod make;
 mod select;
 
+pub use make::InMemory;
+
 use crate::archive::{self, Entry, Manifest, Staged};
 use crate::diag::{self, Diagnostic};
 use crate::plan::{self, Doc};

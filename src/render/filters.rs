@@ -46,7 +46,7 @@ pub fn typst_str(value: &Value) -> Value {
         .as_str()
         .map(str::to_owned)
         .unwrap_or_else(|| value.to_string());
-    Value::from_safe_string(super::escape::typst_string(&text))
+    Value::from_safe_string(super::escape::typst_string(&super::mark::newest(&text)))
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@
 
 pub mod escape;
 pub mod filters;
+pub mod mark;
 pub mod punct;
 
 use std::path::{Path, PathBuf};
@@ -57,7 +58,12 @@ impl Renderer {
             } else if value.is_number() || value.kind() == minijinja::value::ValueKind::Bool {
                 value.to_string()
             } else {
-                escape::markup(&value.to_string())
+                let text = value.to_string();
+                if mark::has_marks(&text) {
+                    mark::markup(&text, escape::markup)
+                } else {
+                    escape::markup(&text)
+                }
             };
             out.write_str(&text).map_err(Error::from)
         });
