@@ -25,12 +25,20 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<Exit> {
         Some(rev) => repo.revision(rev, content, templates)?,
         None => repo.working_tree(content, templates),
     };
-    let jobs = args.jobs.unwrap_or_else(|| {
-        std::thread::available_parallelism().map_or(1, |n| n.get())
-    });
+    let jobs = args
+        .jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     let scratch = tempfile::Builder::new().prefix("zyz-diff-out-").tempdir()?;
     let old = version(args, &old_side, scratch.path(), jobs)?;
     let new = version(args, &new_side, scratch.path(), jobs)?;
+    for version in [&old, &new] {
+        if version.errors > 0 {
+            eprintln!(
+                "warning: {}: {} content error(s); its documents are compared as planned (hint: `zyz check` lists them; `zyz build` would not make the documents they block)",
+                version.label, version.errors
+            );
+        }
+    }
     let (reports, _built) = crate::compare::compare(&old, &new, jobs);
     let mut findings = Vec::new();
     let mut redlines = Vec::new();
@@ -39,7 +47,13 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<Exit> {
     }
     let text = match args.format {
         Format::Json => json(&old.label, &new.label, &reports, &redlines)?,
-        Format::Human => human(&old.label, &new.label, &reports, &redlines, args.redline.as_deref()),
+        Format::Human => human(
+            &old.label,
+            &new.label,
+            &reports,
+            &redlines,
+            args.redline.as_deref(),
+        ),
     };
     for finding in &findings {
         eprintln!("{}", finding.render(None, false));
@@ -51,7 +65,11 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<Exit> {
         return Err(e.into());
     }
     let changed = reports.iter().any(|r| r.status != "unchanged");
-    Ok(if changed { Exit::Failure } else { Exit::Success })
+    Ok(if changed {
+        Exit::Failure
+    } else {
+        Exit::Success
+    })
 }
 
 /// Plans one side with its own templates and font roles; nothing is written (`out` is scratch).
@@ -75,7 +93,12 @@ fn version(args: &DiffArgs, side: &Side, out: &Path, jobs: usize) -> anyhow::Res
     Version::plan(&side.label, session)
 }
 
-fn json(from: &str, to: &str, reports: &[DocReport], redlines: &[String]) -> anyhow::Result<String> {
+fn json(
+    from: &str,
+    to: &str,
+    reports: &[DocReport],
+    redlines: &[String],
+) -> anyhow::Result<String> {
     let value = serde_json::json!({
         "from": from,
         "to": to,
@@ -85,7 +108,13 @@ fn json(from: &str, to: &str, reports: &[DocReport], redlines: &[String]) -> any
     Ok(serde_json::to_string_pretty(&value)? + "\n")
 }
 
-fn human(from: &str, to: &str, reports: &[DocReport], redlines: &[String], dir: Option<&Path>) -> String {
+fn human(
+    from: &str,
+    to: &str,
+    reports: &[DocReport],
+    redlines: &[String],
+    dir: Option<&Path>,
+) -> String {
     let count = |s: &str| reports.iter().filter(|r| r.status == s).count();
     let mut out = format!(
         "zyz diff {from} → {to}: {} changed, {} added, {} removed, {} unchanged\n",
@@ -134,7 +163,10 @@ fn place(change: &Change) -> String {
     let p = &change.place;
     let what = match (p.what, p.number, p.table, p.row) {
         ("cell", _, Some(t), Some(r)) => {
-            let column = p.column_name.clone().unwrap_or_else(|| format!("column {}", p.column.unwrap_or(0)));
+            let column = p
+                .column_name
+                .clone()
+                .unwrap_or_else(|| format!("column {}", p.column.unwrap_or(0)));
             format!("table {t} row {r}, {column}")
         }
         ("row", _, Some(t), Some(r)) => format!("table {t} row {r}"),
@@ -157,7 +189,9 @@ fn excerpt(change: &Change, context: usize) -> String {
         let keep_tail = k > 0;
         if chars.len() > 2 * context + 1 || (!(keep_head && keep_tail) && chars.len() > context) {
             let head: String = chars[..context.min(chars.len())].iter().collect();
-            let tail: String = chars[chars.len().saturating_sub(context)..].iter().collect();
+            let tail: String = chars[chars.len().saturating_sub(context)..]
+                .iter()
+                .collect();
             span.text = match (keep_tail, keep_head) {
                 (true, true) => format!("{head}…{tail}"),
                 (true, false) => format!("{head}…"),

@@ -32,7 +32,10 @@ impl Repo {
             anyhow::anyhow!("{} is not in a git repository ({err}) (hint: `zyz diff` compares git revisions: run `git init` and commit the content first)", content.display())
         })?;
         let Some(workdir) = repo.workdir() else {
-            bail!("the repository of {} has no working tree", content.display());
+            bail!(
+                "the repository of {} has no working tree",
+                content.display()
+            );
         };
         let workdir = workdir.canonicalize()?;
         Ok(Self { repo, workdir })
@@ -73,7 +76,10 @@ impl Repo {
 
     fn tree(&self, rev: &str) -> anyhow::Result<gix::Tree<'_>> {
         if self.repo.head_id().is_err() {
-            bail!("the repository at {} has no commits yet (hint: commit the content first, then `zyz diff` compares the working tree with it)", self.workdir.display());
+            bail!(
+                "the repository at {} has no commits yet (hint: commit the content first, then `zyz diff` compares the working tree with it)",
+                self.workdir.display()
+            );
         }
         let id = self.repo.rev_parse_single(rev).map_err(|err| {
             anyhow::anyhow!("there is no revision `{rev}` in {} ({err}) (hint: a commit hash, a branch, a tag or HEAD~1)", self.workdir.display())
@@ -102,7 +108,12 @@ impl Repo {
     }
 
     /// Writes the blobs under `inside` (regular files only: no symlinks) into `target`.
-    fn write_folder(&self, tree: &gix::Tree<'_>, inside: &Path, target: &Path) -> anyhow::Result<()> {
+    fn write_folder(
+        &self,
+        tree: &gix::Tree<'_>,
+        inside: &Path,
+        target: &Path,
+    ) -> anyhow::Result<()> {
         let prefix = inside.to_string_lossy().replace('\\', "/");
         for entry in tree.traverse().breadthfirst.files()? {
             if !entry.mode.is_blob() {

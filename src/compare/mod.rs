@@ -26,12 +26,19 @@ pub struct Version {
     pub label: String,
     pub session: Session,
     pub docs: BTreeMap<String, Doc>,
+    /// Content errors of this version (its documents are compared all the same).
+    pub errors: usize,
 }
 
 impl Version {
     /// Plans the documents of `session`'s content.
     pub fn plan(label: &str, session: Session) -> anyhow::Result<Self> {
         let prepared = session.prepare(&Timings::default())?;
+        let errors = prepared
+            .findings
+            .iter()
+            .filter(|d| d.is_error() && !d.rule.starts_with("standard"))
+            .count();
         let docs = prepared
             .docs
             .into_iter()
@@ -41,6 +48,7 @@ impl Version {
             label: label.to_owned(),
             session,
             docs,
+            errors,
         })
     }
 }
@@ -89,10 +97,15 @@ pub struct Built {
 }
 
 /// Compares the documents of two versions; `jobs` threads typeset the changed ones.
-pub fn compare(old: &Version, new: &Version, jobs: usize) -> (Vec<DocReport>, BTreeMap<String, Built>) {
+pub fn compare(
+    old: &Version,
+    new: &Version,
+    jobs: usize,
+) -> (Vec<DocReport>, BTreeMap<String, Built>) {
     let mut reports = Vec::new();
     let mut stale = Vec::new();
-    let paths: std::collections::BTreeSet<&String> = old.docs.keys().chain(new.docs.keys()).collect();
+    let paths: std::collections::BTreeSet<&String> =
+        old.docs.keys().chain(new.docs.keys()).collect();
     for path in paths {
         match (old.docs.get(path), new.docs.get(path)) {
             (Some(_), None) => reports.push(DocReport::new(path, "removed")),
@@ -118,7 +131,12 @@ fn ident(path: &str) -> String {
 }
 
 /// Typesets both versions of each path on `jobs` threads (each takes the next document).
-fn build_both(old: &Version, new: &Version, paths: &[String], jobs: usize) -> BTreeMap<String, Built> {
+fn build_both(
+    old: &Version,
+    new: &Version,
+    paths: &[String],
+    jobs: usize,
+) -> BTreeMap<String, Built> {
     let work: Vec<(&Version, &Doc)> = paths
         .iter()
         .flat_map(|p| [(old, &old.docs[p]), (new, &new.docs[p])])
@@ -130,9 +148,13 @@ fn build_both(old: &Version, new: &Version, paths: &[String], jobs: usize) -> BT
             scope.spawn(|| {
                 while let Some(&(version, doc)) = work.get(next.fetch_add(1, Ordering::Relaxed)) {
                     let context = doc.context.value();
-                    let made = version.session.pdf_in_memory(doc, &context, "", &ident(&doc.path));
+                    let made = version
+                        .session
+                        .pdf_in_memory(doc, &context, "", &ident(&doc.path));
                     let old_side = std::ptr::eq(version, old);
-                    done.lock().unwrap().insert((doc.path.clone(), old_side), made);
+                    done.lock()
+                        .unwrap()
+                        .insert((doc.path.clone(), old_side), made);
                 }
             });
         }
@@ -151,7 +173,12 @@ fn build_both(old: &Version, new: &Version, paths: &[String], jobs: usize) -> BT
 /// The report of a document whose inputs differ.
 fn changed(a: &Doc, b: &Doc, built: &Built) -> DocReport {
     let mut report = DocReport::new(&b.path, "changed");
-    let wenhao = |d: &Doc| d.number.as_ref().map(|n| n.text.clone()).unwrap_or_default();
+    let wenhao = |d: &Doc| {
+        d.number
+            .as_ref()
+            .map(|n| n.text.clone())
+            .unwrap_or_default()
+    };
     if wenhao(a) != wenhao(b) {
         report.wenhao = Some([wenhao(a), wenhao(b)]);
     }
@@ -163,7 +190,9 @@ fn changed(a: &Doc, b: &Doc, built: &Built) -> DocReport {
         (old, new) => {
             for side in [old, new] {
                 if let Err(diagnostics) = side {
-                    report.errors.extend(diagnostics.iter().map(|d| d.render(None, false)));
+                    report
+                        .errors
+                        .extend(diagnostics.iter().map(|d| d.render(None, false)));
                 }
             }
             return report;
@@ -172,7 +201,10 @@ fn changed(a: &Doc, b: &Doc, built: &Built) -> DocReport {
     if old.pages != new.pages {
         report.pages = Some([old.pages, new.pages]);
     }
-    match (crate::extract::read(&old.pdf), crate::extract::read(&new.pdf)) {
+    match (
+        crate::extract::read(&old.pdf),
+        crate::extract::read(&new.pdf),
+    ) {
         (Ok(x), Ok(y)) => report.changes = text::changes(&x, &y),
         (x, y) => report.errors.extend(x.err().into_iter().chain(y.err())),
     }
@@ -195,7 +227,15 @@ pub fn write_redlines(
     reports: &[DocReport],
     dir: &Path,
 ) -> (Vec<String>, Vec<Diagnostic>) {
-    let note = format!("修改对照稿：{} → {}（删除的文字加删除线，增加的文字加下划线）", old.label, new.label);
+    let label = |v: &Version| match v.label.as_str() {
+        "working tree" => "工作区".to_owned(),
+        other => other.to_owned(),
+    };
+    let note = format!(
+        "修改对照稿：{} → {}（删除的文字加删除线，增加的文字加下划线）",
+        label(old),
+        label(new)
+    );
     let preamble = format!(
         "#import \"gongwen.typ\": redline-note\n#redline-note.update({})\n",
         crate::render::escape::typst_string(&note)
@@ -205,15 +245,26 @@ pub fn write_redlines(
     for report in reports.iter().filter(|r| r.status == "changed") {
         let (a, b) = (&old.docs[&report.path], &new.docs[&report.path]);
         let context = redline::marked(&a.context.value(), &b.context.value());
-        let made = new.session.pdf_in_memory(b, &context, &preamble, &ident(&b.path));
+        let made = new
+            .session
+            .pdf_in_memory(b, &context, &preamble, &ident(&b.path));
         match made {
             Ok(made) => {
                 let target = dir.join(&report.path);
                 match crate::archive::write_atomic(&target, &made.pdf) {
                     Ok(()) => written.push(report.path.clone()),
-                    Err(err) => findings.push(Diagnostic::error(&target, 0, 0, "write", format!("{err:#}"))),
+                    Err(err) => findings.push(Diagnostic::error(
+                        &target,
+                        0,
+                        0,
+                        "write",
+                        format!("{err:#}"),
+                    )),
                 }
-                findings.extend(made.warnings);
+                findings.extend(made.warnings.into_iter().map(|mut d| {
+                    d.file = target.clone();
+                    d
+                }));
             }
             Err(errors) => findings.extend(errors),
         }

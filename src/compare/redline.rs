@@ -41,11 +41,9 @@ pub fn marked(old: &Value, new: &Value) -> Value {
 fn added(value: &Value) -> Value {
     match value {
         Value::String(s) if !s.is_empty() => Value::String(mark::inserted(s)),
-        Value::Object(map) => Value::Object(
-            map.iter()
-                .map(|(k, v)| (k.clone(), added(v)))
-                .collect(),
-        ),
+        Value::Object(map) => {
+            Value::Object(map.iter().map(|(k, v)| (k.clone(), added(v))).collect())
+        }
         Value::Array(items) => Value::Array(items.iter().map(added).collect()),
         other => other.clone(),
     }
@@ -73,7 +71,10 @@ mod tests {
         let old = json!({"lead": "市农业农村局", "n": 1, "tasks": [{"t": "甲"}]});
         let new = json!({"lead": "市工业和信息化局", "n": 2, "tasks": [{"t": "甲"}, {"t": "乙"}]});
         let out = marked(&old, &new);
-        assert_eq!(mark::newest(out["lead"].as_str().unwrap()), "市工业和信息化局");
+        assert_eq!(
+            mark::newest(out["lead"].as_str().unwrap()),
+            "市工业和信息化局"
+        );
         assert!(mark::has_marks(out["lead"].as_str().unwrap()));
         assert_eq!(out["n"], json!(2));
         assert_eq!(out["tasks"][0]["t"], json!("甲"));

@@ -51,7 +51,11 @@ pub fn changes(old: &Extracted, new: &Extracted) -> Vec<Change> {
     let old_text: Vec<String> = old.blocks.iter().map(Block::text).collect();
     let new_text: Vec<String> = new.blocks.iter().map(Block::text).collect();
     let mut out = Vec::new();
-    for (olds, news) in hunks(&similar::capture_diff_slices(Algorithm::Patience, &old_text, &new_text)) {
+    for (olds, news) in hunks(&similar::capture_diff_slices(
+        Algorithm::Patience,
+        &old_text,
+        &new_text,
+    )) {
         let paired = olds.len().min(news.len());
         for k in 0..paired {
             out.extend(changed(old, olds.start + k, new, news.start + k));
@@ -160,9 +164,17 @@ fn place(doc: &Extracted, index: usize) -> Place {
             place.row = Some(row);
         }
         kind => {
-            place.what = if kind == Kind::Heading { "heading" } else { "paragraph" };
+            place.what = if kind == Kind::Heading {
+                "heading"
+            } else {
+                "paragraph"
+            };
             let before = doc.blocks[..index].iter();
-            place.number = Some(1 + before.filter(|b| !matches!(b.kind, Kind::Row { .. })).count());
+            place.number = Some(
+                1 + before
+                    .filter(|b| !matches!(b.kind, Kind::Row { .. }))
+                    .count(),
+            );
         }
     }
     place
@@ -252,6 +264,9 @@ mod tests {
 
     #[test]
     fn a_changed_figure() {
-        assert_eq!(marked(&spans("产值1.6亿元", "产值1.8亿元")), "产值1.[-6-]{+8+}亿元");
+        assert_eq!(
+            marked(&spans("产值1.6亿元", "产值1.8亿元")),
+            "产值1.[-6-]{+8+}亿元"
+        );
     }
 }

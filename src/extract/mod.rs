@@ -14,7 +14,11 @@ pub enum Kind {
     Heading,
     Paragraph,
     /// A table's row; `header` rows are those of the table's head.
-    Row { table: usize, row: usize, header: bool },
+    Row {
+        table: usize,
+        row: usize,
+        header: bool,
+    },
 }
 
 /// One paragraph, heading or table row.
@@ -57,9 +61,10 @@ impl Extracted {
         let Kind::Row { table, .. } = self.blocks[index].kind else {
             return None;
         };
-        self.blocks[..index].iter().rev().find(|b| {
-            matches!(b.kind, Kind::Row { table: t, header: true, .. } if t == table)
-        })
+        self.blocks[..index]
+            .iter()
+            .rev()
+            .find(|b| matches!(b.kind, Kind::Row { table: t, header: true, .. } if t == table))
     }
 }
 

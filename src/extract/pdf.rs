@@ -83,7 +83,12 @@ struct StreamReader<'a> {
 }
 
 impl StreamReader<'_> {
-    fn read(&mut self, content: &Content, resources: &[Dictionary], depth: u8) -> lopdf::Result<()> {
+    fn read(
+        &mut self,
+        content: &Content,
+        resources: &[Dictionary],
+        depth: u8,
+    ) -> lopdf::Result<()> {
         let fonts = fonts(self.doc, resources);
         let mut font: Option<&Decoder> = None;
         for op in &content.operations {
@@ -126,7 +131,12 @@ impl StreamReader<'_> {
     }
 
     /// A form XObject drawn with `Do`: its content belongs to the page.
-    fn form(&mut self, operands: &[Object], resources: &[Dictionary], depth: u8) -> lopdf::Result<()> {
+    fn form(
+        &mut self,
+        operands: &[Object],
+        resources: &[Dictionary],
+        depth: u8,
+    ) -> lopdf::Result<()> {
         let Some(name) = operands.first().and_then(|o| o.as_name().ok()) else {
             return Ok(());
         };
@@ -141,7 +151,12 @@ impl StreamReader<'_> {
         }
         let content = Content::decode(&stream.decompressed_content()?)?;
         let mut inner: Vec<Dictionary> = Vec::new();
-        if let Some(own) = stream.dict.get(b"Resources").ok().and_then(|o| deref(self.doc, o)) {
+        if let Some(own) = stream
+            .dict
+            .get(b"Resources")
+            .ok()
+            .and_then(|o| deref(self.doc, o))
+        {
             inner.extend(own.as_dict().ok().cloned());
         }
         inner.extend(resources.iter().cloned());
@@ -366,7 +381,13 @@ impl<'a> Walker<'a> {
         (text.trim().to_owned(), first)
     }
 
-    fn collect(&self, elem: &'a Dictionary, page: Option<ObjectId>, text: &mut String, first: &mut usize) {
+    fn collect(
+        &self,
+        elem: &'a Dictionary,
+        page: Option<ObjectId>,
+        text: &mut String,
+        first: &mut usize,
+    ) {
         let page = page_of(elem).or(page);
         for kid in kid_list(self.doc, elem) {
             match kid {
@@ -432,7 +453,10 @@ fn kid_list<'a>(doc: &'a Document, elem: &'a Dictionary) -> Vec<Kid<'a>> {
         Some(_) => vec![k],
         None => Vec::new(),
     };
-    items.into_iter().filter_map(|item| kid(doc, item)).collect()
+    items
+        .into_iter()
+        .filter_map(|item| kid(doc, item))
+        .collect()
 }
 
 fn kid<'a>(doc: &'a Document, item: &'a Object) -> Option<Kid<'a>> {
@@ -441,7 +465,10 @@ fn kid<'a>(doc: &'a Document, item: &'a Object) -> Option<Kid<'a>> {
     }
     let dict = deref(doc, item)?.as_dict().ok()?;
     match dict.get(b"Type").and_then(Object::as_name).ok() {
-        Some(b"MCR") => Some(Kid::Marked(page_of(dict), dict.get(b"MCID").ok()?.as_i64().ok()?)),
+        Some(b"MCR") => Some(Kid::Marked(
+            page_of(dict),
+            dict.get(b"MCID").ok()?.as_i64().ok()?,
+        )),
         Some(b"OBJR") => None,
         _ => Some(Kid::Element(dict)),
     }

@@ -22,7 +22,8 @@ pub fn inserted(text: &str) -> String {
 
 /// Whether `text` carries redline marks.
 pub fn has_marks(text: &str) -> bool {
-    text.chars().any(|c| [DEL.0, DEL.1, INS.0, INS.1].contains(&c))
+    text.chars()
+        .any(|c| [DEL.0, DEL.1, INS.0, INS.1].contains(&c))
 }
 
 /// The new text: removed runs dropped, marks taken out. Any other string is returned as it is.
@@ -58,8 +59,15 @@ pub fn markup(text: &str, escape: impl Fn(&str) -> String) -> String {
         if open.is_some() {
             out.push_str(&escape(&std::mem::take(&mut run)));
         } else {
-            let function = if c == DEL.1 { "redline-del" } else { "redline-ins" };
-            out.push_str(&format!("#{function}[{}]", escape(&std::mem::take(&mut run))));
+            let function = if c == DEL.1 {
+                "redline-del"
+            } else {
+                "redline-ins"
+            };
+            out.push_str(&format!(
+                "#{function}[{}]",
+                escape(&std::mem::take(&mut run))
+            ));
         }
     }
     out.push_str(&escape(&run));
@@ -75,8 +83,14 @@ mod tests {
         let value = format!("市{}{}局", deleted("农业农村"), inserted("工业和信息化"));
         assert_eq!(newest(&value), "市工业和信息化局");
         let escaped = markup(&value, crate::render::escape::markup);
-        assert_eq!(escaped, "市#redline-del[农业农村]#redline-ins[工业和信息化]局");
+        assert_eq!(
+            escaped,
+            "市#redline-del[农业农村]#redline-ins[工业和信息化]局"
+        );
         let hostile = format!("{}#x]{}", inserted("*"), deleted("["));
-        assert_eq!(markup(&hostile, crate::render::escape::markup), "#redline-ins[\\*]\\#x\\]#redline-del[\\[]");
+        assert_eq!(
+            markup(&hostile, crate::render::escape::markup),
+            "#redline-ins[\\*]\\#x\\]#redline-del[\\[]"
+        );
     }
 }

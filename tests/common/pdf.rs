@@ -34,6 +34,19 @@ pub struct Page {
     pub height_pt: f64,
     /// Glyphs in content-stream order.
     pub glyphs: Vec<Glyph>,
+    /// Stroked straight segments (rules, table lines, underlines, strike-throughs).
+    pub strokes: Vec<Stroke>,
+}
+
+/// A stroked straight segment, in the glyphs' coordinates (pt, origin top-left, y down).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stroke {
+    pub from: (f64, f64),
+    pub to: (f64, f64),
+    /// The stroke colour's components as set by `RG`/`SC`/`SCN` (RGB), or grey repeated.
+    pub rgb: [f64; 3],
+    /// Line width in user space units scaled by the CTM.
+    pub width: f64,
 }
 
 /// One shown character code. Coordinates are in pt with the origin at the top-left of the
@@ -264,6 +277,8 @@ impl Page {
             width_pt: self.height_pt,
             height_pt: self.width_pt,
             glyphs,
+            // the strokes stay in the page's own coordinates
+            strokes: Vec::new(),
         }
     }
 
@@ -740,7 +755,6 @@ fn parse_w_array(doc: &Document, w: &[Object]) -> HashMap<u32, f64> {
 // ---------------------------------------------------------------------------------------------
 // ToUnicode CMap
 
-
 // ---------------------------------------------------------------------------------------------
 // Content stream interpretation
 
@@ -773,6 +787,8 @@ struct GState {
     hscale: f64,
     leading: f64,
     rise: f64,
+    stroke: [f64; 3],
+    line_width: f64,
 }
 
 struct Ctx<'a> {
@@ -784,6 +800,7 @@ struct Ctx<'a> {
 
 struct PageRun {
     glyphs: Vec<Glyph>,
+    strokes: Vec<Stroke>,
     x0: f64,
     top: f64,
 }
@@ -831,6 +848,7 @@ impl<'a> Ctx<'a> {
         }
         let mut run = PageRun {
             glyphs: Vec::new(),
+            strokes: Vec::new(),
             x0,
             top: y1,
         };
@@ -843,12 +861,15 @@ impl<'a> Ctx<'a> {
             hscale: 1.0,
             leading: 0.0,
             rise: 0.0,
+            stroke: [0.0; 3],
+            line_width: 1.0,
         };
         self.run_content(&data, resources, gs, &mut run, 0)?;
         Ok(Page {
             width_pt: x1 - x0,
             height_pt: y1 - y0,
             glyphs: run.glyphs,
+            strokes: run.strokes,
         })
     }
 
@@ -890,10 +911,40 @@ impl<'a> Ctx<'a> {
         let mut stack: Vec<GState> = Vec::new();
         let mut tm = IDENTITY;
         let mut tlm = IDENTITY;
+        let mut path: Vec<((f64, f64), (f64, f64))> = Vec::new();
+        let mut current = (0.0, 0.0);
+        let (page_x0, page_top) = (run.x0, run.top);
         for op in &content.operations {
             let o = &op.operands;
             let n = |i: usize| o.get(i).and_then(num).unwrap_or(0.0);
+            let page_point = |gs: &GState, x: f64, y: f64| {
+                let (x, y) = apply(&gs.ctm, x, y);
+                (x - page_x0, page_top - y)
+            };
             match op.operator.as_str() {
+                "RG" | "SC" | "SCN" if o.len() == 3 => gs.stroke = [n(0), n(1), n(2)],
+                "G" => gs.stroke = [n(0); 3],
+                "w" => {
+                    gs.line_width =
+                        n(0) * (gs.ctm[0] * gs.ctm[3] - gs.ctm[1] * gs.ctm[2]).abs().sqrt()
+                }
+                "m" => current = page_point(&gs, n(0), n(1)),
+                "l" => {
+                    let to = page_point(&gs, n(0), n(1));
+                    path.push((current, to));
+                    current = to;
+                }
+                "S" | "s" => {
+                    for (from, to) in path.drain(..) {
+                        run.strokes.push(Stroke {
+                            from,
+                            to,
+                            rgb: gs.stroke,
+                            width: gs.line_width,
+                        });
+                    }
+                }
+                "n" | "f" | "F" | "f*" | "B" | "B*" | "b" | "b*" => path.clear(),
                 "q" => stack.push(gs.clone()),
                 "Q" => {
                     if let Some(s) = stack.pop() {

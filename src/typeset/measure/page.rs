@@ -7,7 +7,7 @@ use typst::visualize::{Geometry, Paint, Shape};
 
 use crate::render::punct::OPENING;
 
-use super::{BODY, BOTTOM, CELL, MM, PAGE_H, PAGE_W, PITCH, TYPE_W};
+use super::{BODY, BOTTOM, CELL, MM, PAGE_H, PAGE_W, PITCH, TOP, TYPE_W};
 
 /// A run of text in page coordinates.
 pub(super) struct Run {
@@ -30,6 +30,9 @@ pub(super) struct Run {
     pub(super) ink_top: Option<f64>,
     /// Below the type area (or a turned "— N —"): the page number.
     pub(super) footer: bool,
+    /// Small text well above the type area: a note in the page header (the redline's, from
+    /// `zyz diff --redline`; the standard's documents have none).
+    pub(super) header: bool,
 }
 
 /// A shape or image in page coordinates.
@@ -74,9 +77,9 @@ impl PageView {
         page
     }
 
-    /// Text runs other than the page number.
+    /// Text runs other than the page number and a header note.
     pub(super) fn content(&self) -> impl Iterator<Item = &Run> {
-        self.runs.iter().filter(|r| !r.footer)
+        self.runs.iter().filter(|r| !r.footer && !r.header)
     }
 
     pub(super) fn blank(&self) -> bool {
@@ -168,6 +171,7 @@ pub(super) fn run(text: &TextItem, pos: Point, ts: Transform) -> Run {
         ink_top,
         footer: (upright && y0 > BOTTOM + 0.5 * MM)
             || (!upright && (10.0..=18.0).contains(&size) && text.text.contains('—')),
+        header: upright && size < BODY && y1 < TOP - 5.0 * MM,
     }
 }
 
