@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 
+/// A token of a CMap: what the sections are made of; everything else is `Other`.
 #[derive(Debug, PartialEq)]
 enum Tok {
     Hex(Vec<u8>),
@@ -13,193 +14,179 @@ enum Tok {
     Other,
 }
 
-fn cmap_tokens(data: &[u8]) -> Vec<Tok> {
+/// The CMap's tokens (comments, dictionaries' `<<`/`>>` and literal strings skipped as `Other`).
+fn tokens(data: &[u8]) -> Vec<Tok> {
     let mut out = Vec::new();
     let mut i = 0;
-    let n = data.len();
-    while i < n {
-        let c = data[i];
-        match c {
-            b'%' => {
-                while i < n && data[i] != b'\n' && data[i] != b'\r' {
-                    i += 1;
-                }
-            }
-            b'<' if i + 1 < n && data[i + 1] == b'<' => {
-                out.push(Tok::Other);
-                i += 2;
-            }
-            b'>' if i + 1 < n && data[i + 1] == b'>' => {
-                out.push(Tok::Other);
-                i += 2;
-            }
-            b'<' => {
-                i += 1;
-                let mut hex = Vec::new();
-                while i < n && data[i] != b'>' {
-                    if data[i].is_ascii_hexdigit() {
-                        hex.push(data[i]);
-                    }
-                    i += 1;
-                }
-                i += 1;
-                if hex.len() % 2 == 1 {
-                    hex.push(b'0');
-                }
-                let bytes = hex
-                    .chunks(2)
-                    .map(|p| {
-                        let h = |d: u8| (d as char).to_digit(16).unwrap_or(0) as u8;
-                        (h(p[0]) << 4) | h(p[1])
-                    })
-                    .collect();
-                out.push(Tok::Hex(bytes));
-            }
-            b'[' => {
-                out.push(Tok::Open);
-                i += 1;
-            }
-            b']' => {
-                out.push(Tok::Close);
-                i += 1;
-            }
-            b'(' => {
-                // literal string: skip (balanced parentheses, escapes)
-                let mut depth = 0;
-                while i < n {
-                    match data[i] {
-                        b'\\' => i += 1,
-                        b'(' => depth += 1,
-                        b')' => {
-                            depth -= 1;
-                            if depth == 0 {
-                                i += 1;
-                                break;
-                            }
-                        }
-                        _ => {}
-                    }
-                    i += 1;
-                }
-                out.push(Tok::Other);
-            }
-            _ if c.is_ascii_whitespace() => i += 1,
-            _ => {
-                let start = i;
-                while i < n && !data[i].is_ascii_whitespace() && !b"<>[]()%".contains(&data[i]) {
-                    i += 1;
-                }
-                if i == start {
-                    i += 1;
-                    out.push(Tok::Other);
-                } else {
-                    out.push(Tok::Word(
-                        String::from_utf8_lossy(&data[start..i]).to_string(),
-                    ));
-                }
-            }
-        }
+    while i < data.len() {
+        let rest = &data[i..];
+        let (tok, used) = match rest[0] {
+            b'%' => (
+                None,
+                rest.iter()
+                    .position(|&b| b == b'\n' || b == b'\r')
+                    .unwrap_or(rest.len()),
+            ),
+            b'<' | b'>' if rest.get(1) == Some(&rest[0]) => (Some(Tok::Other), 2),
+            b'<' => hex(rest),
+            b'[' => (Some(Tok::Open), 1),
+            b']' => (Some(Tok::Close), 1),
+            b'(' => (Some(Tok::Other), literal_len(rest)),
+            c if c.is_ascii_whitespace() => (None, 1),
+            _ => word(rest),
+        };
+        out.extend(tok);
+        i += used.max(1);
     }
     out
 }
 
-fn be_code(b: &[u8]) -> u32 {
-    b.iter().take(4).fold(0u32, |a, &x| (a << 8) | x as u32)
-}
-
-fn utf16be(b: &[u8]) -> String {
-    if b.len() == 1 {
-        return (b[0] as char).to_string();
-    }
-    let units: Vec<u16> = b
-        .chunks(2)
-        .map(|c| ((c[0] as u16) << 8) | *c.get(1).unwrap_or(&0) as u16)
+/// `<…>`: its bytes, and the length of the token.
+fn hex(rest: &[u8]) -> (Option<Tok>, usize) {
+    let end = rest.iter().position(|&b| b == b'>').unwrap_or(rest.len());
+    let digits: Vec<u32> = rest[1..end]
+        .iter()
+        .filter_map(|&b| char::from(b).to_digit(16))
         .collect();
-    String::from_utf16_lossy(&units)
+    let bytes = digits
+        .chunks(2)
+        .map(|p| (p[0] << 4 | p.get(1).copied().unwrap_or(0)) as u8)
+        .collect();
+    (Some(Tok::Hex(bytes)), end + 1)
 }
 
-/// Parse the bfchar / bfrange sections of a ToUnicode CMap.
+/// The length of a literal string `(…)`, nested parentheses and escapes included.
+fn literal_len(rest: &[u8]) -> usize {
+    let mut depth = 0;
+    let mut i = 0;
+    while i < rest.len() {
+        match rest[i] {
+            b'\\' => i += 1,
+            b'(' => depth += 1,
+            b')' => {
+                depth -= 1;
+                if depth == 0 {
+                    return i + 1;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    rest.len()
+}
+
+/// A bare word (operator, name or number).
+fn word(rest: &[u8]) -> (Option<Tok>, usize) {
+    let len = rest
+        .iter()
+        .position(|&b| b.is_ascii_whitespace() || b"<>[]()%".contains(&b))
+        .unwrap_or(rest.len());
+    if len == 0 {
+        return (Some(Tok::Other), 1);
+    }
+    let text = String::from_utf8_lossy(&rest[..len]).into_owned();
+    (Some(Tok::Word(text)), len)
+}
+
+/// A code's bytes as a number (big-endian, at most 4 bytes).
+fn code(bytes: &[u8]) -> u32 {
+    bytes
+        .iter()
+        .take(4)
+        .fold(0, |a, &b| (a << 8) | u32::from(b))
+}
+
+/// UTF-16BE text (a single byte is taken as it is).
+fn utf16(bytes: &[u8]) -> String {
+    if bytes.len() == 1 {
+        return char::from(bytes[0]).to_string();
+    }
+    String::from_utf16_lossy(&units(bytes))
+}
+
+fn units(bytes: &[u8]) -> Vec<u16> {
+    bytes
+        .chunks(2)
+        .map(|c| u16::from(c[0]) << 8 | u16::from(c.get(1).copied().unwrap_or(0)))
+        .collect()
+}
+
+/// Code → text of a ToUnicode CMap's `bfchar` and `bfrange` sections.
 pub fn parse_to_unicode(data: &[u8]) -> HashMap<u32, String> {
-    let toks = cmap_tokens(data);
+    let toks = tokens(data);
     let mut map = HashMap::new();
     let mut i = 0;
     while i < toks.len() {
-        match &toks[i] {
-            Tok::Word(w) if w == "beginbfchar" => {
-                i += 1;
-                while i + 1 < toks.len() {
-                    match (&toks[i], &toks[i + 1]) {
-                        (Tok::Hex(src), Tok::Hex(dst)) => {
-                            map.insert(be_code(src), utf16be(dst));
-                            i += 2;
-                        }
-                        (Tok::Hex(src), Tok::Word(name)) => {
-                            // name destination, e.g. /space (rare)
-                            let s = glyph_name_to_unicode(name.trim_start_matches('/'));
-                            if let Some(s) = s {
-                                map.insert(be_code(src), s);
-                            }
-                            i += 2;
-                        }
-                        _ => break,
-                    }
-                }
-            }
-            Tok::Word(w) if w == "beginbfrange" => {
-                i += 1;
-                while i + 2 < toks.len() {
-                    let (Tok::Hex(lo), Tok::Hex(hi)) = (&toks[i], &toks[i + 1]) else {
-                        break;
-                    };
-                    let (lo_c, hi_c) = (be_code(lo), be_code(hi));
-                    // guard against absurd ranges
-                    let hi_c = hi_c.min(lo_c.saturating_add(0xFFFF));
-                    match &toks[i + 2] {
-                        Tok::Hex(dst) => {
-                            let mut units: Vec<u16> = dst
-                                .chunks(2)
-                                .map(|c| ((c[0] as u16) << 8) | *c.get(1).unwrap_or(&0) as u16)
-                                .collect();
-                            if units.is_empty() {
-                                units.push(0);
-                            }
-                            for (k, code) in (lo_c..=hi_c).enumerate() {
-                                let mut u = units.clone();
-                                let last = u.len() - 1;
-                                u[last] = u[last].wrapping_add(k as u16);
-                                map.insert(code, String::from_utf16_lossy(&u));
-                            }
-                            i += 3;
-                        }
-                        Tok::Open => {
-                            let mut j = i + 3;
-                            let mut code = lo_c;
-                            while j < toks.len() {
-                                match &toks[j] {
-                                    Tok::Hex(dst) => {
-                                        if code <= hi_c {
-                                            map.insert(code, utf16be(dst));
-                                        }
-                                        code = code.saturating_add(1);
-                                    }
-                                    Tok::Close => break,
-                                    _ => {}
-                                }
-                                j += 1;
-                            }
-                            i = j + 1;
-                        }
-                        _ => break,
-                    }
-                }
-            }
-            _ => i += 1,
-        }
+        i = match &toks[i] {
+            Tok::Word(w) if w == "beginbfchar" => bfchar(&toks, i + 1, &mut map),
+            Tok::Word(w) if w == "beginbfrange" => bfrange(&toks, i + 1, &mut map),
+            _ => i + 1,
+        };
     }
     map
 }
 
-fn glyph_name_to_unicode(name: &str) -> Option<String> {
+/// `<src> <dst>` pairs (or `<src> /name`) from `i`; returns where the section ends.
+fn bfchar(toks: &[Tok], mut i: usize, map: &mut HashMap<u32, String>) -> usize {
+    while i + 1 < toks.len() {
+        match (&toks[i], &toks[i + 1]) {
+            (Tok::Hex(src), Tok::Hex(dst)) => {
+                map.insert(code(src), utf16(dst));
+            }
+            (Tok::Hex(src), Tok::Word(name)) => {
+                if let Some(text) = glyph_name(name.trim_start_matches('/')) {
+                    map.insert(code(src), text);
+                }
+            }
+            _ => return i,
+        }
+        i += 2;
+    }
+    i
+}
+
+/// `<lo> <hi> <dst>` (consecutive code points) or `<lo> <hi> [<dst>…]` from `i`.
+fn bfrange(toks: &[Tok], mut i: usize, map: &mut HashMap<u32, String>) -> usize {
+    while i + 2 < toks.len() {
+        let (Tok::Hex(lo), Tok::Hex(hi)) = (&toks[i], &toks[i + 1]) else {
+            return i;
+        };
+        let lo = code(lo);
+        let hi = code(hi).min(lo.saturating_add(0xFFFF));
+        match &toks[i + 2] {
+            Tok::Hex(dst) => {
+                let first = units(dst);
+                let Some((&last, head)) = first.split_last() else {
+                    return i + 3;
+                };
+                for (k, c) in (lo..=hi).enumerate() {
+                    let mut u = head.to_vec();
+                    u.push(last.wrapping_add(k as u16));
+                    map.insert(c, String::from_utf16_lossy(&u));
+                }
+                i += 3;
+            }
+            Tok::Open => {
+                let mut j = i + 3;
+                let mut c = lo;
+                while let Some(Tok::Hex(dst)) = toks.get(j) {
+                    if c <= hi {
+                        map.insert(c, utf16(dst));
+                    }
+                    c = c.saturating_add(1);
+                    j += 1;
+                }
+                i = j + 1;
+            }
+            _ => return i,
+        }
+    }
+    i
+}
+
+/// The text of a glyph name (`uniXXXX…`, `space`, single letters).
+fn glyph_name(name: &str) -> Option<String> {
     if let Some(hex) = name.strip_prefix("uni")
         && hex.len() >= 4
         && hex.len() % 4 == 0
@@ -215,5 +202,23 @@ fn glyph_name_to_unicode(name: &str) -> Option<String> {
         "space" => Some(" ".into()),
         n if n.len() == 1 => Some(n.into()),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn krillas_map_with_its_postscript_header() {
+        let map = parse_to_unicode(
+            b"%!PS-Adobe-3.0 Resource-CMap\n/CMapVersion 1 def\n2 beginbfchar\n<0001> <5F00>\n<0002> <0032>\nendbfchar\n\
+              1 beginbfrange\n<0010> <0012> <4E00>\nendbfrange\n1 beginbfrange\n<0020> <0021> [<0041> <D83DDE00>]\nendbfrange\n",
+        );
+        assert_eq!(map[&1], "开");
+        assert_eq!(map[&2], "2");
+        assert_eq!(map[&0x12], "丂");
+        assert_eq!(map[&0x20], "A");
+        assert_eq!(map[&0x21], "😀");
     }
 }
