@@ -9,7 +9,7 @@ use serde_json::Value;
 use typst_layout::PagedDocument;
 
 use super::{Finished, Session, Timings};
-use crate::archive::{self, Staged};
+use crate::archive::{self, FileEntry, Staged};
 use crate::diag::Diagnostic;
 use crate::export::{self, Laid};
 use crate::plan::{Doc, Format};
@@ -36,7 +36,7 @@ impl Session {
         .inspect_err(|_| keep_source(&job, &typ_path))?;
         Timings::add(&timings.pdf, start);
         let start = Instant::now();
-        let staged = self.stage(&laid, &pdf)?;
+        let staged = self.stage(&laid, &pdf, timings)?;
         Timings::add(&timings.write, start);
         Ok(Finished {
             sha256: archive::sha256_hex(&pdf),
@@ -93,17 +93,29 @@ impl Session {
 
     /// Writes the PDF and the document's other files to temporary files beside their targets
     /// (and the generated source with `--emit-typ`).
-    fn stage(&self, laid: &Laid, pdf: &[u8]) -> Result<(Staged, Vec<Staged>), Vec<Diagnostic>> {
+    fn stage(
+        &self,
+        laid: &Laid,
+        pdf: &[u8],
+        timings: &Timings,
+    ) -> Result<(Staged, Vec<(FileEntry, Staged)>), Vec<Diagnostic>> {
         let out = &self.options.out;
         let target = out.join(&laid.doc.path);
         let staged = Staged::new(&target, pdf).map_err(|err| vec![write_error(&target, &err)])?;
         let mut sidecars = Vec::new();
         for side in &laid.doc.sidecars {
             let target = out.join(&side.path);
-            let bytes = export::exporter(side.format).export(laid)?;
-            sidecars.push(
-                Staged::new(&target, &bytes).map_err(|err| vec![write_error(&target, &err)])?,
-            );
+            let start = Instant::now();
+            let exporter = export::exporter(side.format);
+            let bytes = typst_guarded(laid.job, &laid.job.source_name, || exporter.export(laid))??;
+            Timings::add(&timings.files, start);
+            let entry = FileEntry {
+                path: side.path.clone(),
+                sha256: archive::sha256_hex(&bytes),
+            };
+            let file =
+                Staged::new(&target, &bytes).map_err(|err| vec![write_error(&target, &err)])?;
+            sidecars.push((entry, file));
         }
         if self.options.emit_typ {
             let typ_path = &laid.job.source_name;

@@ -19,8 +19,9 @@ mod frozen;
 mod make;
 mod select;
 
-use crate::archive::{self, Entry, Manifest, Staged};
+use crate::archive::{self, Entry, FileEntry, Manifest, Staged};
 use crate::diag::{self, Diagnostic};
+use crate::model::OutputFormat;
 use crate::plan::{self, Doc};
 use crate::render::Renderer;
 use crate::typeset::fonts::{FontOptions, FontSet};
@@ -52,6 +53,8 @@ pub struct Options {
     pub strict_layout: bool,
     /// `zyz issue`: the documents being given their 文号 now; when not empty, only these are built.
     pub issuing: BTreeSet<String>,
+    /// `--formats`: the files to write for each document, instead of city.yaml's `formats`.
+    pub formats: Option<Vec<OutputFormat>>,
 }
 
 /// Time spent per stage, summed over documents (nanoseconds).
@@ -62,6 +65,8 @@ pub struct Timings {
     pub render: AtomicU64,
     pub typeset: AtomicU64,
     pub pdf: AtomicU64,
+    /// The other formats (OFD, the ledger's spreadsheet).
+    pub files: AtomicU64,
     pub write: AtomicU64,
 }
 
@@ -78,6 +83,7 @@ impl Timings {
             ("render", &self.render),
             ("typeset", &self.typeset),
             ("pdf", &self.pdf),
+            ("files", &self.files),
             ("write", &self.write),
         ];
         rows.iter()
@@ -156,8 +162,8 @@ struct Finished {
     sha256: String,
     pages: usize,
     staged: Staged,
-    /// Files made beside the PDF (the ledger's spreadsheet), committed with it.
-    sidecars: Vec<Staged>,
+    /// Files made beside the PDF (OFD, the ledger's spreadsheet), committed with it.
+    sidecars: Vec<(FileEntry, Staged)>,
     warnings: Vec<Diagnostic>,
 }
 
@@ -214,6 +220,10 @@ impl Session {
         Timings::add(&timings.check, start);
 
         self.hash_inputs(&mut docs)?;
+        // after hashing: which formats are written does not change what a document shows (nor
+        // its PDF); a missing file makes its document stale (`stale`)
+        let formats = self.options.formats.as_ref();
+        plan::add_formats(&mut docs, formats.unwrap_or(&loaded.content.city.formats));
         // Files with errors block the documents that read them (a town with a broken file keeps
         // its previous documents); designation-standard findings do not block anything.
         let blocked: BTreeSet<PathBuf> = findings
@@ -341,6 +351,12 @@ impl Session {
                 summary.failed.push((doc.path.clone(), why));
                 continue;
             }
+            if let Err(err) = retire_files(out, doc, manifest) {
+                summary
+                    .failed
+                    .push((doc.path.clone(), vec![make::write_error(out, &err)]));
+                continue;
+            }
             let fresh = manifest.get(&doc.path).is_some_and(|e| {
                 e.inputs_sha256 == doc.inputs_sha256 && out.join(&e.path).is_file()
             }) && doc.sidecars.iter().all(|s| out.join(&s.path).is_file());
@@ -378,15 +394,10 @@ impl Session {
                 kept.push(entry);
                 continue;
             }
-            let path = out.join(&entry.path);
-            match std::fs::remove_file(&path) {
-                Ok(()) => {}
-                Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
-                Err(err) => {
-                    return Err(err).with_context(|| format!("cannot remove {}", path.display()));
-                }
+            for path in entry.paths() {
+                archive::remove_file(&out.join(path))?;
             }
-            archive::remove_empty_parents(&path, out);
+            archive::remove_empty_parents(&out.join(&entry.path), out);
             summary.removed.push(entry.path);
         }
         manifest.documents = kept;
@@ -553,6 +564,7 @@ impl Session {
             sidecars,
             warnings,
         } = finished;
+        let (files, sidecars): (Vec<FileEntry>, Vec<Staged>) = sidecars.into_iter().unzip();
         let committed = staged
             .commit()
             .and_then(|()| sidecars.into_iter().try_for_each(Staged::commit));
@@ -570,6 +582,7 @@ impl Session {
             inputs_sha256: doc.inputs_sha256.clone(),
             sha256,
             pages,
+            files,
             issued: None,
         });
         Event::Built {
@@ -577,6 +590,15 @@ impl Session {
             pages,
             warnings,
         }
+    }
+}
+
+/// Removes the files of `doc`'s manifest entry that are no longer planned beside it.
+fn retire_files(out: &Path, doc: &Doc, manifest: &mut Manifest) -> anyhow::Result<()> {
+    let planned: Vec<&str> = doc.sidecars.iter().map(|s| s.path.as_str()).collect();
+    match manifest.documents.iter_mut().find(|e| e.path == doc.path) {
+        Some(entry) => entry.retire_files(out, &planned),
+        None => Ok(()),
     }
 }
 
