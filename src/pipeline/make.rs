@@ -9,7 +9,7 @@ use serde_json::Value;
 use typst_layout::PagedDocument;
 
 use super::{Finished, Session, Timings};
-use crate::archive::{self, FileEntry, Staged};
+use crate::archive::{self, FileEntry, Manifest, Staged};
 use crate::diag::Diagnostic;
 use crate::export::{self, Laid};
 use crate::plan::{Doc, Format};
@@ -98,7 +98,7 @@ impl Session {
         laid: &Laid,
         pdf: &[u8],
         timings: &Timings,
-    ) -> Result<(Staged, Vec<(FileEntry, Staged)>), Vec<Diagnostic>> {
+    ) -> Result<(Staged, Vec<StagedFile>), Vec<Diagnostic>> {
         let out = &self.options.out;
         let target = out.join(&laid.doc.path);
         let staged = Staged::new(&target, pdf).map_err(|err| vec![write_error(&target, &err)])?;
@@ -125,6 +125,9 @@ impl Session {
         Ok((staged, sidecars))
     }
 }
+
+/// A file beside the PDF: its manifest entry and its bytes waiting beside the target.
+type StagedFile = (FileEntry, Staged);
 
 /// Runs a Typst stage, turning a panic inside Typst (a bug of Typst's, such as typst#8667, set off
 /// by some markup) into an error on this one document: the other documents are still built and the
@@ -167,4 +170,13 @@ fn keep_source(job: &typeset::Job, typ_path: &Path) {
 /// A failed write as a finding on the file.
 pub(super) fn write_error(path: &Path, err: &anyhow::Error) -> Diagnostic {
     Diagnostic::error(path, 0, 0, "write", format!("{err:#}"))
+}
+
+/// Removes the files of `doc`'s manifest entry that are no longer planned beside it.
+pub(super) fn retire_files(out: &Path, doc: &Doc, manifest: &mut Manifest) -> anyhow::Result<()> {
+    let planned: Vec<&str> = doc.sidecars.iter().map(|s| s.path.as_str()).collect();
+    match manifest.documents.iter_mut().find(|e| e.path == doc.path) {
+        Some(entry) => entry.retire_files(out, &planned),
+        None => Ok(()),
+    }
 }

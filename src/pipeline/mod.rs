@@ -351,7 +351,7 @@ impl Session {
                 summary.failed.push((doc.path.clone(), why));
                 continue;
             }
-            if let Err(err) = retire_files(out, doc, manifest) {
+            if let Err(err) = make::retire_files(out, doc, manifest) {
                 summary
                     .failed
                     .push((doc.path.clone(), vec![make::write_error(out, &err)]));
@@ -590,15 +590,6 @@ impl Session {
             pages,
             warnings,
         }
-    }
-}
-
-/// Removes the files of `doc`'s manifest entry that are no longer planned beside it.
-fn retire_files(out: &Path, doc: &Doc, manifest: &mut Manifest) -> anyhow::Result<()> {
-    let planned: Vec<&str> = doc.sidecars.iter().map(|s| s.path.as_str()).collect();
-    match manifest.documents.iter_mut().find(|e| e.path == doc.path) {
-        Some(entry) => entry.retire_files(out, &planned),
-        None => Ok(()),
     }
 }
 

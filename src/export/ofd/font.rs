@@ -133,7 +133,7 @@ fn table(data: &[u8], index: u32, tag: [u8; 4]) -> Option<Vec<u8>> {
 /// An OpenType file of `tables` (sorted by tag, 4-byte aligned, checksums and the head's
 /// checksum adjustment set), with the sfnt version `version` (`OTTO` or 0x00010000).
 fn sfnt(version: &[u8], mut tables: Vec<([u8; 4], Vec<u8>)>) -> Vec<u8> {
-    tables.sort_by(|a, b| a.0.cmp(&b.0));
+    tables.sort_by_key(|t| t.0);
     tables.dedup_by(|a, b| a.0 == b.0);
     let n = tables.len() as u16;
     let log = 15 - n.leading_zeros() as u16; // floor(log2 n)

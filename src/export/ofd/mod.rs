@@ -12,6 +12,7 @@ mod xml;
 
 use std::io::Write as _;
 
+use typst::layout::Frame;
 use typst::model::Document as _;
 use typst_layout::PagedDocument;
 use zip::write::SimpleFileOptions;
@@ -52,43 +53,12 @@ fn ofd(laid: &Laid) -> Result<Vec<u8>, String> {
     for (n, page) in document.pages().iter().enumerate() {
         next_id += 1;
         page_ids.push(next_id);
-        let size = page.frame.size();
-        let area = format!("0 0 {} {}", mm(size.x.to_pt()), mm(size.y.to_pt()));
-        let mut writer = PageWriter {
-            xml: Xml::new("ofd:Page", &[]),
-            fonts: &mut fonts,
-            next_id: &mut next_id,
-            images: 0,
-        };
-        writer.xml.open("ofd:Area", &[]);
-        writer.xml.leaf("ofd:PhysicalBox", &[], &area);
-        writer.xml.close("ofd:Area");
-        writer.xml.open("ofd:Content", &[]);
-        *writer.next_id += 1;
-        let layer = *writer.next_id;
-        writer.xml.open(
-            "ofd:Layer",
-            &[("ID", layer.to_string()), ("Type", "Body".into())],
-        );
-        writer.frame(&page.frame, Affine::IDENTITY);
-        if writer.images > 0 {
-            return Err(format!(
-                "page {} has {} image(s); the OFD writer does not write images yet (see docs/ofd.md)",
-                n + 1,
-                writer.images
-            ));
-        }
-        writer.xml.close("ofd:Layer");
-        writer.xml.close("ofd:Content");
-        let content = writer.xml.finish("ofd:Page");
+        let content = page_xml(&page.frame, &mut fonts, &mut next_id)
+            .map_err(|why| format!("page {}: {why}", n + 1))?;
         parts.push((
             format!("Doc_0/Pages/Page_{n}/Content.xml"),
             content.into_bytes(),
         ));
-    }
-    let mut res = Vec::new();
-    for font in fonts.iter() {
-        res.push((format!("Doc_0/Res/{}", font.file_name()), font.subset()?));
     }
     let mut package = vec![
         ("OFD.xml".to_owned(), ofd_xml(laid).into_bytes()),
@@ -102,9 +72,40 @@ fn ofd(laid: &Laid) -> Result<Vec<u8>, String> {
         ),
     ];
     package.extend(parts);
-    package.extend(res);
+    for font in fonts.iter() {
+        package.push((format!("Doc_0/Res/{}", font.file_name()), font.subset()?));
+    }
     zip_package(&package, laid.doc.date)
         .map_err(|err| format!("cannot write the OFD package: {err}"))
+}
+
+/// One page's `Content.xml`: its area and one body layer with every object.
+fn page_xml(frame: &Frame, fonts: &mut Fonts, next_id: &mut u32) -> Result<String, String> {
+    let size = frame.size();
+    let area = format!("0 0 {} {}", mm(size.x.to_pt()), mm(size.y.to_pt()));
+    *next_id += 1;
+    let layer = [("ID", next_id.to_string()), ("Type", "Body".into())];
+    let mut writer = PageWriter {
+        xml: Xml::new("ofd:Page", &[]),
+        fonts,
+        next_id,
+        images: 0,
+    };
+    writer.xml.open("ofd:Area", &[]);
+    writer.xml.leaf("ofd:PhysicalBox", &[], &area);
+    writer.xml.close("ofd:Area");
+    writer.xml.open("ofd:Content", &[]);
+    writer.xml.open("ofd:Layer", &layer);
+    writer.frame(frame, Affine::IDENTITY);
+    if writer.images > 0 {
+        return Err(format!(
+            "{} image(s); the OFD writer does not write images yet (see docs/ofd.md)",
+            writer.images
+        ));
+    }
+    writer.xml.close("ofd:Layer");
+    writer.xml.close("ofd:Content");
+    Ok(writer.xml.finish("ofd:Page"))
 }
 
 /// `OFD.xml`: the entry point, with the document's metadata.

@@ -171,7 +171,8 @@ impl PageWriter<'_> {
             let own: Vec<Option<u16>> = text.iter().map(|&c| self.fonts.char(slot, c)).collect();
             let ids: Vec<u16> = glyphs[i..j].iter().map(|g| g.id).collect();
             let new: Vec<u16> = ids.iter().map(|&g| self.fonts.glyph(slot, g)).collect();
-            if !text.is_empty() && !(text.len() == 1 && ids.len() == 1 && own[0] == Some(ids[0])) {
+            let own_glyph = text.len() == 1 && ids.len() == 1 && own[0] == Some(ids[0]);
+            if !text.is_empty() && !own_glyph {
                 run.transforms.push(Cg {
                     position: run.x.len(),
                     chars: text.len(),
