@@ -164,14 +164,26 @@ fn city_yaml_formats_turn_ofd_on() {
         .filter(|l| !l.starts_with("formats:"))
         .map(|l| format!("{l}\n"))
         .collect();
-    project.write("city.yaml", format!("{city}formats: [pdf, ofd]\n"));
     let out = project.dir.path().join("out");
+    let pdf = out.join("2025/city/ranking.pdf");
+    project.write("city.yaml", format!("{city}formats: [pdf]\n"));
+    let run = build(&project.content(), &out, &["--kind", "ranking"]);
+    assert!(run.status.code().unwrap_or(2) <= 1, "{}", stderr(&run));
+    let pdf_only = std::fs::read(&pdf).unwrap();
+    assert!(!out.join("2025/city/ranking.ofd").exists());
+    project.write("city.yaml", format!("{city}formats: [pdf, ofd]\n"));
     let run = build(&project.content(), &out, &["--kind", "ranking"]);
     assert!(run.status.code().unwrap_or(2) <= 1, "{}", stderr(&run));
     assert!(
         out.join("2025/city/ranking.ofd").is_file(),
         "{}",
         stderr(&run)
+    );
+    assert!(stderr(&run).contains("1 built"), "{}", stderr(&run));
+    assert_eq!(
+        std::fs::read(&pdf).unwrap(),
+        pdf_only,
+        "the PDF is the same with OFD on"
     );
     project.write("city.yaml", format!("{city}formats: [ofd]\n"));
     let run = build(&project.content(), &out, &["--kind", "ranking"]);

@@ -33,7 +33,9 @@ pub struct City {
     pub document_date: Date,
     /// 输出格式：`pdf`（必有，文件本身）与 `ofd`（GB/T 33190 版式文件，与 PDF 同名同目录）。
     /// 默认只有 `pdf`；`zyz build --formats` 可临时改变。
-    #[serde(default = "default_formats")]
+    // not serialised: the templates' context (and so every document's input hash and its PDF)
+    // must not change when a format is turned on or off
+    #[serde(default = "default_formats", skip_serializing)]
     pub formats: Vec<OutputFormat>,
 }
 
