@@ -6,7 +6,7 @@
 #   ZYZ_BIN=path/to/zyz BASE_BIN=path/to/old-zyz benches/ofd.sh 100 5
 #
 # Steps (release binaries, -j 1 so the stage times are one thread's; run from the project folder):
-#   1. benches/gen-towns.py N → a content folder (formats as given on the command line).
+#   1. benches/gen-towns.py N → a content folder, city.yaml without `formats` (given per run).
 #   2. RUNS × `build --force --timings --formats pdf,ofd` and RUNS × `--formats pdf`: the "pdf"
 #      and "files" stage sums per document (medians); "files" of the PDF-only run is the ledger's
 #      spreadsheet, subtracted so that what is left is the OFD's own time.
@@ -25,6 +25,8 @@ BIN="${ZYZ_BIN:-$ROOT/target/release/zyz}"
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 python3 benches/gen-towns.py "$N" "$WORK/content" >/dev/null
+# the formats come from the command line (and a base binary from before OFD knows no `formats`)
+sed -i '/^formats:/d' "$WORK/content/city.yaml"
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 stage() { awk -v s="$1" '$1 == s {print $2}' "$2"; }
 
