@@ -413,6 +413,7 @@ fn main() -> anyhow::Result<()> {
         standard: Standard::PdfA2b,
         strict_layout: false,
         issuing: Default::default(),
+        formats: None,
     })?;
     println!(
         "fonts loaded once: {:.0} ms (VmRSS {:.0} MB)",

@@ -132,8 +132,23 @@ pub struct BuildArgs {
     #[arg(long)]
     pub strict_layout: bool,
     /// Output format of the findings (json: one object on stdout, as `zyz check --format json`).
-    #[arg(long, value_enum, default_value_t = Format::Human)]
+    #[arg(long, default_value = "human", value_parser = findings_format)]
     pub format: Format,
+    /// The files to write for each document, comma-separated: `pdf` (always) and `ofd`
+    /// (GB/T 33190, NAME.ofd beside NAME.pdf). Default: city.yaml `formats`, else pdf.
+    #[arg(long, value_delimiter = ',', value_name = "LIST")]
+    pub formats: Vec<String>,
+}
+
+/// `--format` of build and watch (how findings print); a file format's name there gets a pointer
+/// to `--formats`.
+fn findings_format(text: &str) -> Result<Format, String> {
+    if crate::model::OutputFormat::from_name(text).is_some() {
+        return Err(format!(
+            "--format says how findings print (human or json); to write {text} files use --formats pdf,{text}"
+        ));
+    }
+    Format::from_str(text, false)
 }
 
 #[derive(Debug, Clone, Args)]
@@ -183,6 +198,7 @@ impl IssueArgs {
             timings: false,
             strict_layout: false,
             format: Format::Human,
+            formats: Vec::new(),
         }
     }
 }

@@ -118,16 +118,18 @@ fn killed_builds_leave_whole_files_and_a_manifest_that_matches_the_disk() {
     let out = project.dir.path().join("out");
     let repo = common::repo();
     for (round, delay_ms) in [30u64, 120, 250, 400, 700].into_iter().enumerate() {
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_zyz"))
-            .current_dir(&repo)
-            .args(["build", "--force", "-q", "-j", "2", "--out"])
-            .arg(&out)
-            .arg("--content")
-            .arg(project.content())
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
+        let mut child = std::process::Command::new(
+            std::env::var_os("ZYZ_TEST_BIN").unwrap_or(env!("CARGO_BIN_EXE_zyz").into()),
+        )
+        .current_dir(&repo)
+        .args(["build", "--force", "-q", "-j", "2", "--out"])
+        .arg(&out)
+        .arg("--content")
+        .arg(project.content())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
         std::thread::sleep(Duration::from_millis(delay_ms));
         child.kill().unwrap(); // SIGKILL
         child.wait().unwrap();
@@ -181,15 +183,17 @@ fn source_date_epoch_fixes_the_pdf_timestamp() {
     let project = Project::sample();
     let out = project.dir.path().join("out");
     let repo = common::repo();
-    let status = std::process::Command::new(env!("CARGO_BIN_EXE_zyz"))
-        .current_dir(&repo)
-        .env("SOURCE_DATE_EPOCH", "1700000000")
-        .args(["build", "-q", "--kind", "action-plan", "--out"])
-        .arg(&out)
-        .arg("--content")
-        .arg(project.content())
-        .status()
-        .unwrap();
+    let status = std::process::Command::new(
+        std::env::var_os("ZYZ_TEST_BIN").unwrap_or(env!("CARGO_BIN_EXE_zyz").into()),
+    )
+    .current_dir(&repo)
+    .env("SOURCE_DATE_EPOCH", "1700000000")
+    .args(["build", "-q", "--kind", "action-plan", "--out"])
+    .arg(&out)
+    .arg("--content")
+    .arg(project.content())
+    .status()
+    .unwrap();
     assert!(status.code() == Some(0) || status.code() == Some(1));
     let pdf = Pdf::open(&out.join("2025/city/action-plan.pdf")).unwrap();
     assert!(
@@ -262,16 +266,18 @@ fn watch_rebuilds_after_a_saved_edit_and_keeps_going_after_an_error() {
     let out = project.dir.path().join("out");
     let repo = common::repo();
     let log = project.dir.path().join("watch.log");
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_zyz"))
-        .current_dir(&repo)
-        .args(["watch", "--out"])
-        .arg(&out)
-        .arg("--content")
-        .arg(project.content())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::fs::File::create(&log).unwrap())
-        .spawn()
-        .unwrap();
+    let mut child = std::process::Command::new(
+        std::env::var_os("ZYZ_TEST_BIN").unwrap_or(env!("CARGO_BIN_EXE_zyz").into()),
+    )
+    .current_dir(&repo)
+    .args(["watch", "--out"])
+    .arg(&out)
+    .arg("--content")
+    .arg(project.content())
+    .stdout(std::process::Stdio::null())
+    .stderr(std::fs::File::create(&log).unwrap())
+    .spawn()
+    .unwrap();
     let wait_for = |needle: &str, count: usize| {
         for _ in 0..600 {
             let text = std::fs::read_to_string(&log).unwrap_or_default();

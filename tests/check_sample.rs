@@ -8,7 +8,7 @@ use std::process::Command;
 use common::{Project, sample};
 
 fn zyz(args: &[&str], cwd: &std::path::Path) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_zyz"))
+    Command::new(std::env::var_os("ZYZ_TEST_BIN").unwrap_or(env!("CARGO_BIN_EXE_zyz").into()))
         .args(args)
         .current_dir(cwd)
         .output()
@@ -349,7 +349,14 @@ fn schema_properties_equal_the_serialized_fields() {
     assert_eq!(from_schema, from_serde);
     let city = serde_json::to_value(&content.city).unwrap();
     let schema = zyz::cmd::schema::schema("city").unwrap();
-    let mut a: Vec<&String> = schema["properties"].as_object().unwrap().keys().collect();
+    // `formats` is read by the build only: it is not serialised into the templates' context
+    // (turning OFD on must not change a document's input hash)
+    let mut a: Vec<&String> = schema["properties"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .filter(|k| *k != "formats")
+        .collect();
     let mut b: Vec<&String> = city.as_object().unwrap().keys().collect();
     a.sort();
     b.sort();

@@ -18,20 +18,21 @@ fn repo(rel: &str) -> PathBuf {
 /// Runs `zyz build` with the given content folder into `out`; panics with its output when a
 /// document was not built.
 fn build(content: &Path, out: &Path, extra: &[&str]) {
-    let output = Command::new(env!("CARGO_BIN_EXE_zyz"))
-        .arg("build")
-        .arg("--quiet")
-        .arg("--content")
-        .arg(content)
-        .arg("--templates")
-        .arg(repo("templates"))
-        .arg("--fonts")
-        .arg(repo("fonts"))
-        .arg("--out")
-        .arg(out)
-        .args(extra)
-        .output()
-        .expect("zyz runs");
+    let output =
+        Command::new(std::env::var_os("ZYZ_TEST_BIN").unwrap_or(env!("CARGO_BIN_EXE_zyz").into()))
+            .arg("build")
+            .arg("--quiet")
+            .arg("--content")
+            .arg(content)
+            .arg("--templates")
+            .arg(repo("templates"))
+            .arg("--fonts")
+            .arg(repo("fonts"))
+            .arg("--out")
+            .arg(out)
+            .args(extra)
+            .output()
+            .expect("zyz runs");
     // the sample has a town that does not meet the standard: that is exit 1 with every document
     // built (its application says so), so what matters is that no document failed
     let stderr = String::from_utf8_lossy(&output.stderr);

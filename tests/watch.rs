@@ -20,15 +20,17 @@ struct Watch {
 impl Watch {
     fn start(project: &Path) -> Watch {
         let fonts = repo().join("fonts");
-        let mut child = Command::new(env!("CARGO_BIN_EXE_zyz"))
-            .current_dir(project)
-            .args(["watch", "-j", "2", "--fonts"])
-            .arg(&fonts)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("zyz watch starts");
+        let mut child = Command::new(
+            std::env::var_os("ZYZ_TEST_BIN").unwrap_or(env!("CARGO_BIN_EXE_zyz").into()),
+        )
+        .current_dir(project)
+        .args(["watch", "-j", "2", "--fonts"])
+        .arg(&fonts)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("zyz watch starts");
         let log = Arc::new(Mutex::new(String::new()));
         let stderr = child.stderr.take().unwrap();
         let sink = Arc::clone(&log);

@@ -22,9 +22,41 @@ pub struct Entry {
     pub inputs_sha256: String,
     pub sha256: String,
     pub pages: usize,
+    /// The files made beside the PDF (`NAME.ofd`, the ledger's `ledger.xlsx`), sorted by path.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<FileEntry>,
     /// Set once the document is issued (in `register.yaml`): it is never made again.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issued: Option<IssuedMark>,
+}
+
+/// A file made beside a document's PDF, as it is on disk.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileEntry {
+    /// Relative to the output folder, with `/` separators.
+    pub path: String,
+    pub sha256: String,
+}
+
+impl Entry {
+    /// The PDF's path and the paths of the files beside it.
+    pub fn paths(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.path.as_str()).chain(self.files.iter().map(|f| f.path.as_str()))
+    }
+
+    /// Removes the files beside the PDF that are no longer planned (a format turned off), from
+    /// disk and from the entry; the manifest is written after this, so it never names them.
+    pub fn retire_files(&mut self, out: &Path, planned: &[&str]) -> anyhow::Result<()> {
+        for file in self
+            .files
+            .iter()
+            .filter(|f| !planned.contains(&f.path.as_str()))
+        {
+            super::remove_file(&out.join(&file.path))?;
+        }
+        self.files.retain(|f| planned.contains(&f.path.as_str()));
+        Ok(())
+    }
 }
 
 /// What the manifest says of an issued document.
@@ -56,6 +88,9 @@ impl Manifest {
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut sorted = self.clone();
         sorted.documents.sort_by(|a, b| a.path.cmp(&b.path));
+        for entry in &mut sorted.documents {
+            entry.files.sort_by(|a, b| a.path.cmp(&b.path));
+        }
         let mut bytes = serde_json::to_vec_pretty(&sorted).expect("manifest serialises");
         bytes.push(b'\n');
         bytes
@@ -152,6 +187,7 @@ mod tests {
             inputs_sha256: "i".into(),
             sha256: "s".into(),
             pages: 1,
+            files: Vec::new(),
             issued: None,
         };
         let a = Manifest {

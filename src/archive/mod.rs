@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context as _;
 use sha2::{Digest, Sha256};
 
-pub use manifest::{Entry, MANIFEST, Manifest};
+pub use manifest::{Entry, FileEntry, MANIFEST, Manifest};
 
 /// Writes `bytes` to `path` through a temporary file in the same folder and a rename.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
@@ -105,6 +105,16 @@ pub fn remove_leftovers(out: &Path) -> Vec<PathBuf> {
         }
     }
     removed
+}
+
+/// Removes a file; one already gone is fine.
+pub fn remove_file(path: &Path) -> anyhow::Result<()> {
+    match std::fs::remove_file(path) {
+        Err(err) if err.kind() != std::io::ErrorKind::NotFound => {
+            Err(err).with_context(|| format!("cannot remove {}", path.display()))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// Removes the empty folders between `path` and `stop` (after a document was removed).

@@ -7,8 +7,8 @@ use std::path::Path;
 use super::At;
 use super::units::{TownNames, check_unit};
 use crate::diag::{Diagnostic, Severity};
-use crate::model::Content;
 use crate::model::de::did_you_mean;
+use crate::model::{Content, OutputFormat};
 
 /// The rules of `city.yaml` (none when it did not load: its own findings say why).
 pub(super) fn city(content: &Content, towns: &TownNames, out: &mut Vec<Diagnostic>) {
@@ -29,6 +29,7 @@ pub(super) fn city(content: &Content, towns: &TownNames, out: &mut Vec<Diagnosti
         out,
     );
     organs(towns, &at, out);
+    formats(&at, out);
     if city.document_date.year != city.plan_year {
         out.push(at.finding(
             Severity::Warning,
@@ -40,6 +41,31 @@ pub(super) fn city(content: &Content, towns: &TownNames, out: &mut Vec<Diagnosti
             ),
             "核对 plan_year 和 document_date".into(),
         ));
+    }
+}
+
+/// `formats` lists `pdf` (the document itself is always a PDF), each format once.
+fn formats(at: &At, out: &mut Vec<Diagnostic>) {
+    let formats = &at.content.city.formats;
+    if !formats.contains(&OutputFormat::Pdf) {
+        out.push(at.finding(
+            Severity::Error,
+            "formats",
+            "city.formats",
+            "formats 必须包含 pdf：每份文件都以 PDF 为准，其他格式写在 PDF 旁".into(),
+            "写成 formats: [pdf] 或 formats: [pdf, ofd]".into(),
+        ));
+    }
+    for (i, f) in formats.iter().enumerate() {
+        if formats[..i].contains(f) {
+            out.push(at.finding(
+                Severity::Warning,
+                &format!("formats[{i}]"),
+                "city.formats",
+                format!("输出格式 {} 重复", f.name()),
+                "删去重复的一项".into(),
+            ));
+        }
     }
 }
 

@@ -8,6 +8,7 @@ use anyhow::bail;
 use crate::Exit;
 use crate::cli::{BuildArgs, FontArgs, Format, PdfStandardArg};
 use crate::diag::Diagnostic;
+use crate::model::OutputFormat;
 use crate::model::de::did_you_mean;
 use crate::pipeline::{Event, Options, Session, Summary};
 use crate::plan::KINDS;
@@ -80,7 +81,36 @@ pub fn options_from(args: &BuildArgs) -> anyhow::Result<Options> {
         },
         strict_layout: args.strict_layout,
         issuing: Default::default(),
+        formats: output_formats(&args.formats)?,
     })
+}
+
+/// `--formats pdf,ofd`: known names, `pdf` among them (every document is a PDF); `None` when
+/// not given (city.yaml `formats` then).
+fn output_formats(names: &[String]) -> anyhow::Result<Option<Vec<OutputFormat>>> {
+    if names.is_empty() {
+        return Ok(None);
+    }
+    let known: Vec<&str> = OutputFormat::ALL.iter().map(|f| f.name()).collect();
+    let mut formats = Vec::new();
+    for name in names {
+        let Some(format) = OutputFormat::from_name(name.trim()) else {
+            bail!(
+                "--formats {}: unknown format `{name}` (hint: one or more of {}, e.g. --formats pdf,ofd)",
+                names.join(","),
+                known.join(", ")
+            );
+        };
+        formats.push(format);
+    }
+    if !formats.contains(&OutputFormat::Pdf) {
+        bail!(
+            "--formats {}: pdf is always written (hint: --formats pdf,{})",
+            names.join(","),
+            names.join(",")
+        );
+    }
+    Ok(Some(formats))
 }
 
 /// Font options: the bundled folder, `--font-path` folders, `--system-fonts`, and the role

@@ -12,6 +12,7 @@ use crate::cli::{DiffArgs, Format};
 use crate::compare::git::{Repo, Side};
 use crate::compare::text::{Change, marked};
 use crate::compare::{DocReport, Version};
+use crate::model::OutputFormat;
 use crate::pipeline::{Options, Session};
 use crate::typeset::Standard;
 
@@ -88,6 +89,8 @@ fn version(args: &DiffArgs, side: &Side, out: &Path, jobs: usize) -> anyhow::Res
         standard: Standard::PdfA2b,
         strict_layout: false,
         issuing: Default::default(),
+        // what a document shows is compared on its PDF
+        formats: Some(vec![OutputFormat::Pdf]),
     };
     let session = Session::new(options).with_context(|| format!("cannot set up {}", side.label))?;
     Version::plan(&side.label, session)

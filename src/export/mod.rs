@@ -1,8 +1,9 @@
-//! Export stage: one file per output format, written from a laid-out document (and the context it
+//! Export stage: one file per output format (`pdf`, `ofd`, `xlsx`), written from a laid-out document (and the context it
 //! was planned with). Every format implements [`Exporter`]; the build asks [`exporter`] for the
 //! one a planned file names. `png` (page previews for `zyz preview`) makes several files of one
 //! document and stands beside the trait.
 
+pub mod ofd;
 pub mod pdf;
 pub mod png;
 pub mod xlsx;
@@ -28,7 +29,7 @@ pub struct Laid<'a> {
 
 /// One output format.
 pub trait Exporter: Sync {
-    /// The format's name, as configuration spells it (`pdf`, `xlsx`).
+    /// The format's name, as configuration spells it (`pdf`, `xlsx`, `ofd`).
     fn name(&self) -> &'static str;
     /// The file's bytes; errors are findings about the document.
     fn export(&self, laid: &Laid) -> Result<Vec<u8>, Vec<Diagnostic>>;
@@ -39,5 +40,6 @@ pub fn exporter(format: Format) -> &'static dyn Exporter {
     match format {
         Format::Pdf => &pdf::Pdf,
         Format::Xlsx => &xlsx::LedgerXlsx,
+        Format::Ofd => &ofd::Ofd,
     }
 }

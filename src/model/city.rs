@@ -31,6 +31,46 @@ pub struct City {
     pub plan_year: u16,
     /// 成文日期（文件默认日期，不取系统时间）；也是判断任务是否滞后的基准日。
     pub document_date: Date,
+    /// 输出格式：`pdf`（必有，文件本身）与 `ofd`（GB/T 33190 版式文件，与 PDF 同名同目录）。
+    /// 默认只有 `pdf`；`zyz build --formats` 可临时改变。
+    // not serialised: the templates' context (and so every document's input hash and its PDF)
+    // must not change when a format is turned on or off
+    #[serde(default = "default_formats", skip_serializing)]
+    pub formats: Vec<OutputFormat>,
+}
+
+/// 输出格式。
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum OutputFormat {
+    /// PDF/A-2b（或 PDF 1.7）：每份文件必有。
+    Pdf,
+    /// OFD（GB/T 33190-2016）：`NAME.ofd`，写在 `NAME.pdf` 旁。
+    Ofd,
+}
+
+impl OutputFormat {
+    /// Every format, in the order names are listed.
+    pub const ALL: [OutputFormat; 2] = [OutputFormat::Pdf, OutputFormat::Ofd];
+
+    /// The name configuration and the command line use (also the file extension).
+    pub fn name(self) -> &'static str {
+        match self {
+            OutputFormat::Pdf => "pdf",
+            OutputFormat::Ofd => "ofd",
+        }
+    }
+
+    /// The format of a name (`pdf`, `ofd`), if it is one.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|f| f.name() == name)
+    }
+}
+
+fn default_formats() -> Vec<OutputFormat> {
+    vec![OutputFormat::Pdf]
 }
 
 /// 发文机关。

@@ -30,7 +30,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 pub use assessment::{Assessment, Indicator, Measure, Selection};
-pub use city::{City, Department, LeadingGroup, Organ, Signer, wenhao};
+pub use city::{City, Department, LeadingGroup, Organ, OutputFormat, Signer, wenhao};
 pub use plan::{CityPlan, Heading, PlanIssue, PlanTask, Safeguard};
 pub use register::{IssuedDoc, KINDS, Register};
 pub use standard::{Category, FeatureKind, Level, Standard};

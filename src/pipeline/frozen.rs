@@ -47,6 +47,7 @@ pub(super) fn check(
             inputs_sha256: doc.inputs_sha256.clone(),
             sha256: issued.entry.sha256.clone(),
             pages: 0,
+            files: Vec::new(),
             issued: Some(mark),
         }),
     }

@@ -9,7 +9,7 @@ use serde_json::Value;
 use typst_layout::PagedDocument;
 
 use super::{Finished, Session, Timings};
-use crate::archive::{self, Staged};
+use crate::archive::{self, FileEntry, Manifest, Staged};
 use crate::diag::Diagnostic;
 use crate::export::{self, Laid};
 use crate::plan::{Doc, Format};
@@ -36,7 +36,7 @@ impl Session {
         .inspect_err(|_| keep_source(&job, &typ_path))?;
         Timings::add(&timings.pdf, start);
         let start = Instant::now();
-        let staged = self.stage(&laid, &pdf)?;
+        let staged = self.stage(&laid, &pdf, timings)?;
         Timings::add(&timings.write, start);
         Ok(Finished {
             sha256: archive::sha256_hex(&pdf),
@@ -129,17 +129,29 @@ impl Session {
 
     /// Writes the PDF and the document's other files to temporary files beside their targets
     /// (and the generated source with `--emit-typ`).
-    fn stage(&self, laid: &Laid, pdf: &[u8]) -> Result<(Staged, Vec<Staged>), Vec<Diagnostic>> {
+    fn stage(
+        &self,
+        laid: &Laid,
+        pdf: &[u8],
+        timings: &Timings,
+    ) -> Result<(Staged, Vec<StagedFile>), Vec<Diagnostic>> {
         let out = &self.options.out;
         let target = out.join(&laid.doc.path);
         let staged = Staged::new(&target, pdf).map_err(|err| vec![write_error(&target, &err)])?;
         let mut sidecars = Vec::new();
         for side in &laid.doc.sidecars {
             let target = out.join(&side.path);
-            let bytes = export::exporter(side.format).export(laid)?;
-            sidecars.push(
-                Staged::new(&target, &bytes).map_err(|err| vec![write_error(&target, &err)])?,
-            );
+            let start = Instant::now();
+            let exporter = export::exporter(side.format);
+            let bytes = typst_guarded(laid.job, &laid.job.source_name, || exporter.export(laid))??;
+            Timings::add(&timings.files, start);
+            let entry = FileEntry {
+                path: side.path.clone(),
+                sha256: archive::sha256_hex(&bytes),
+            };
+            let file =
+                Staged::new(&target, &bytes).map_err(|err| vec![write_error(&target, &err)])?;
+            sidecars.push((entry, file));
         }
         if self.options.emit_typ {
             let typ_path = &laid.job.source_name;
@@ -157,6 +169,9 @@ pub struct InMemory {
     /// Typst's warnings and the layout check's findings.
     pub warnings: Vec<Diagnostic>,
 }
+
+/// A file beside the PDF: its manifest entry and its bytes waiting beside the target.
+type StagedFile = (FileEntry, Staged);
 
 /// Runs a Typst stage, turning a panic inside Typst (a bug of Typst's, such as typst#8667, set off
 /// by some markup) into an error on this one document: the other documents are still built and the
@@ -199,4 +214,13 @@ fn keep_source(job: &typeset::Job, typ_path: &Path) {
 /// A failed write as a finding on the file.
 pub(super) fn write_error(path: &Path, err: &anyhow::Error) -> Diagnostic {
     Diagnostic::error(path, 0, 0, "write", format!("{err:#}"))
+}
+
+/// Removes the files of `doc`'s manifest entry that are no longer planned beside it.
+pub(super) fn retire_files(out: &Path, doc: &Doc, manifest: &mut Manifest) -> anyhow::Result<()> {
+    let planned: Vec<&str> = doc.sidecars.iter().map(|s| s.path.as_str()).collect();
+    match manifest.documents.iter_mut().find(|e| e.path == doc.path) {
+        Some(entry) => entry.retire_files(out, &planned),
+        None => Ok(()),
+    }
 }

@@ -21,8 +21,9 @@ mod select;
 
 pub use make::InMemory;
 
-use crate::archive::{self, Entry, Manifest, Staged};
+use crate::archive::{self, Entry, FileEntry, Manifest, Staged};
 use crate::diag::{self, Diagnostic};
+use crate::model::OutputFormat;
 use crate::plan::{self, Doc};
 use crate::render::Renderer;
 use crate::typeset::fonts::{FontOptions, FontSet};
@@ -54,6 +55,8 @@ pub struct Options {
     pub strict_layout: bool,
     /// `zyz issue`: the documents being given their 文号 now; when not empty, only these are built.
     pub issuing: BTreeSet<String>,
+    /// `--formats`: the files to write for each document, instead of city.yaml's `formats`.
+    pub formats: Option<Vec<OutputFormat>>,
 }
 
 /// Time spent per stage, summed over documents (nanoseconds).
@@ -64,6 +67,8 @@ pub struct Timings {
     pub render: AtomicU64,
     pub typeset: AtomicU64,
     pub pdf: AtomicU64,
+    /// The other formats (OFD, the ledger's spreadsheet).
+    pub files: AtomicU64,
     pub write: AtomicU64,
 }
 
@@ -80,6 +85,7 @@ impl Timings {
             ("render", &self.render),
             ("typeset", &self.typeset),
             ("pdf", &self.pdf),
+            ("files", &self.files),
             ("write", &self.write),
         ];
         rows.iter()
@@ -158,8 +164,8 @@ struct Finished {
     sha256: String,
     pages: usize,
     staged: Staged,
-    /// Files made beside the PDF (the ledger's spreadsheet), committed with it.
-    sidecars: Vec<Staged>,
+    /// Files made beside the PDF (OFD, the ledger's spreadsheet), committed with it.
+    sidecars: Vec<(FileEntry, Staged)>,
     warnings: Vec<Diagnostic>,
 }
 
@@ -216,6 +222,10 @@ impl Session {
         Timings::add(&timings.check, start);
 
         self.hash_inputs(&mut docs)?;
+        // after hashing: which formats are written does not change what a document shows (nor
+        // its PDF); a missing file makes its document stale (`stale`)
+        let formats = self.options.formats.as_ref();
+        plan::add_formats(&mut docs, formats.unwrap_or(&loaded.content.city.formats));
         // Files with errors block the documents that read them (a town with a broken file keeps
         // its previous documents); designation-standard findings do not block anything.
         let blocked: BTreeSet<PathBuf> = findings
@@ -343,6 +353,12 @@ impl Session {
                 summary.failed.push((doc.path.clone(), why));
                 continue;
             }
+            if let Err(err) = make::retire_files(out, doc, manifest) {
+                summary
+                    .failed
+                    .push((doc.path.clone(), vec![make::write_error(out, &err)]));
+                continue;
+            }
             let fresh = manifest.get(&doc.path).is_some_and(|e| {
                 e.inputs_sha256 == doc.inputs_sha256 && out.join(&e.path).is_file()
             }) && doc.sidecars.iter().all(|s| out.join(&s.path).is_file());
@@ -380,15 +396,10 @@ impl Session {
                 kept.push(entry);
                 continue;
             }
-            let path = out.join(&entry.path);
-            match std::fs::remove_file(&path) {
-                Ok(()) => {}
-                Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
-                Err(err) => {
-                    return Err(err).with_context(|| format!("cannot remove {}", path.display()));
-                }
+            for path in entry.paths() {
+                archive::remove_file(&out.join(path))?;
             }
-            archive::remove_empty_parents(&path, out);
+            archive::remove_empty_parents(&out.join(&entry.path), out);
             summary.removed.push(entry.path);
         }
         manifest.documents = kept;
@@ -555,6 +566,7 @@ impl Session {
             sidecars,
             warnings,
         } = finished;
+        let (files, sidecars): (Vec<FileEntry>, Vec<Staged>) = sidecars.into_iter().unzip();
         let committed = staged
             .commit()
             .and_then(|()| sidecars.into_iter().try_for_each(Staged::commit));
@@ -572,6 +584,7 @@ impl Session {
             inputs_sha256: doc.inputs_sha256.clone(),
             sha256,
             pages,
+            files,
             issued: None,
         });
         Event::Built {

@@ -23,7 +23,7 @@ use serde_json::{Value, json};
 
 use crate::check::Report;
 use crate::diag::Diagnostic;
-use crate::model::{Content, IssuedDoc, Stage, Town};
+use crate::model::{Content, IssuedDoc, OutputFormat, Stage, Town};
 
 pub use crate::model::KINDS;
 
@@ -134,6 +134,38 @@ pub enum Format {
     Pdf,
     /// A spreadsheet of the document's rows (the problem ledger's `ledger.xlsx`).
     Xlsx,
+    /// The document as OFD (GB/T 33190-2016), `NAME.ofd` beside `NAME.pdf`.
+    Ofd,
+}
+
+impl Format {
+    /// The planned file format of an output format the configuration names (`None` for the PDF,
+    /// which every document is anyway).
+    pub fn of(format: OutputFormat) -> Option<Self> {
+        match format {
+            OutputFormat::Pdf => None,
+            OutputFormat::Ofd => Some(Format::Ofd),
+        }
+    }
+}
+
+/// Plans the files of `formats` beside every document's PDF (`NAME.ofd` for `ofd`), after
+/// the files a family plans itself.
+pub fn add_formats(docs: &mut [Doc], formats: &[OutputFormat]) {
+    let mut formats = formats.to_vec();
+    formats.sort();
+    formats.dedup();
+    for doc in docs {
+        for &format in &formats {
+            if let Some(planned) = Format::of(format) {
+                let path = Path::new(&doc.path).with_extension(format.name());
+                doc.sidecars.push(Sidecar {
+                    path: path.to_string_lossy().replace('\\', "/"),
+                    format: planned,
+                });
+            }
+        }
+    }
 }
 
 /// A document's context, kept as compact JSON text from the moment it is planned: text costs a

@@ -27,9 +27,12 @@ pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// Runs the real `zyz` binary in `cwd` with `args`.
+/// Runs the real `zyz` binary in `cwd` with `args` (`ZYZ_TEST_BIN` names another build of it:
+/// with a target folder shared between branches, cargo's binary may be another branch's by the
+/// time a test runs).
 pub fn zyz(cwd: &Path, args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_zyz"))
+    let bin = std::env::var_os("ZYZ_TEST_BIN").unwrap_or(env!("CARGO_BIN_EXE_zyz").into());
+    std::process::Command::new(bin)
         .current_dir(cwd)
         .args(args)
         .output()
