@@ -46,7 +46,9 @@ fn cpu_seconds() -> (f64, f64) {
 
 /// Runs a command to completion; fails with its stderr unless the exit code is allowed.
 fn run(cmd: &mut Command, allowed: &[i32]) -> anyhow::Result<()> {
-    let out = cmd.output().with_context(|| format!("cannot run {cmd:?}"))?;
+    let out = cmd
+        .output()
+        .with_context(|| format!("cannot run {cmd:?}"))?;
     let code = out.status.code().unwrap_or(-1);
     if !allowed.contains(&code) {
         bail!(
@@ -61,7 +63,10 @@ fn run(cmd: &mut Command, allowed: &[i32]) -> anyhow::Result<()> {
 fn manifest(out: &Path) -> anyhow::Result<(usize, usize)> {
     let m: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("manifest.json"))?)?;
     let docs = m["documents"].as_array().context("manifest documents")?;
-    let pages = docs.iter().map(|d| d["pages"].as_u64().unwrap_or(0)).sum::<u64>();
+    let pages = docs
+        .iter()
+        .map(|d| d["pages"].as_u64().unwrap_or(0))
+        .sum::<u64>();
     Ok((docs.len(), pages as usize))
 }
 
@@ -113,7 +118,12 @@ fn typst_cli() -> Option<PathBuf> {
 }
 
 /// The CLI once per source, one at a time: (CPU seconds of the children, wall seconds).
-fn cli_pass(typst: &Path, root: &Path, work: &Path, files: &[PathBuf]) -> anyhow::Result<(f64, f64)> {
+fn cli_pass(
+    typst: &Path,
+    root: &Path,
+    work: &Path,
+    files: &[PathBuf],
+) -> anyhow::Result<(f64, f64)> {
     let dir = work.join("cli");
     std::fs::create_dir_all(&dir)?;
     std::fs::copy(root.join("templates/gongwen.typ"), dir.join("gongwen.typ"))?;
@@ -127,7 +137,12 @@ fn cli_pass(typst: &Path, root: &Path, work: &Path, files: &[PathBuf]) -> anyhow
         let mut cmd = Command::new(typst);
         cmd.arg("compile").arg("--root").arg(&dir);
         cmd.arg("--font-path").arg(root.join("fonts"));
-        cmd.args(["--ignore-system-fonts", "--ignore-embedded-fonts", "--pdf-standard", "a-2b"]);
+        cmd.args([
+            "--ignore-system-fonts",
+            "--ignore-embedded-fonts",
+            "--pdf-standard",
+            "a-2b",
+        ]);
         cmd.arg(f).arg(f.with_extension("pdf"));
         run(&mut cmd, &[0])
     };
@@ -147,28 +162,23 @@ fn main() -> anyhow::Result<()> {
         match arg.as_str() {
             "--bench" => {}
             "--no-cli" => cli = false,
-            _ => n = arg.parse().context("usage: cargo bench --bench floor -- [N] [--no-cli]")?,
+            _ => {
+                n = arg
+                    .parse()
+                    .context("usage: cargo bench --bench floor -- [N] [--no-cli]")?
+            }
         }
     }
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let zyz = PathBuf::from(env!("CARGO_BIN_EXE_zyz"));
     let work = tempfile::tempdir()?;
-    let content = if n == 0 {
-        root.join("content")
-    } else {
-        let c = work.path().join("content");
-        run(
-            Command::new("python3")
-                .arg(root.join("benches/gen-towns.py"))
-                .arg(n.to_string())
-                .arg(&c),
-            &[0],
-        )?;
-        c
-    };
+    let content = content_folder(&root, work.path(), n)?;
     let build = |out: &Path, extra: &[&str]| {
         let mut cmd = Command::new(&zyz);
-        cmd.current_dir(&root).arg("build").arg("--content").arg(&content);
+        cmd.current_dir(&root)
+            .arg("build")
+            .arg("--content")
+            .arg(&content);
         cmd.arg("--out").arg(out).args(["-q"]).args(extra);
         run(&mut cmd, &[0, 1]) // 1: a town fails a criterion (the sample's 张营镇 does on purpose)
     };
@@ -186,36 +196,91 @@ fn main() -> anyhow::Result<()> {
     }
     println!(
         "floor bench: {} ({docs} documents, {pages} pages), {} cores",
-        if n == 0 { "the sample".to_owned() } else { format!("{n} generated towns") },
+        if n == 0 {
+            "the sample".to_owned()
+        } else {
+            format!("{n} generated towns")
+        },
         std::thread::available_parallelism().map_or(1, |c| c.get())
     );
     let (eng_cpu, eng_wall) = bare_engine(&root, &typ_out, &files, pages)?;
+    report(docs, pages, (eng_cpu, eng_wall), (zyz_cpu, zyz_wall));
     let per = |s: f64| s * 1e3 / docs as f64;
-    println!("  bare engine (compile + PDF, one thread, warm): {:.1} ms CPU/doc, {:.1} pages per CPU-second (wall {eng_wall:.2} s)", per(eng_cpu), pages as f64 / eng_cpu);
-    println!("  zyz build --force -j 1: {:.1} ms CPU/doc, {:.1} pages per CPU-second (wall {zyz_wall:.2} s)", per(zyz_cpu), pages as f64 / zyz_cpu);
+    let Some(typst) = typst_cli().filter(|_| cli) else {
+        println!(
+            "  typst CLI: skipped ({})",
+            if cli {
+                "typst 0.15.1 not installed: cargo install typst-cli --version 0.15.1 --locked"
+            } else {
+                "--no-cli"
+            }
+        );
+        return Ok(());
+    };
+    let (cli_cpu, cli_wall) = cli_pass(&typst, &root, work.path(), &files)?;
+    println!(
+        "  typst CLI once per document, one at a time: {:.1} ms CPU/doc, {:.1} ms wall/doc",
+        per(cli_cpu),
+        per(cli_wall)
+    );
+    // Core for core; the issue's ≥ 5× compares the two-thread build (benches/build.sh).
+    println!(
+        "  zyz build -j 1 / CLI one at a time, core for core: {:.1}× by wall, {:.1}× by CPU",
+        cli_wall / zyz_wall,
+        cli_cpu / zyz_cpu
+    );
+    Ok(())
+}
+
+/// The bare engine's and the build's figures and the overhead; `(cpu, wall)` in seconds.
+fn report(
+    docs: usize,
+    pages: usize,
+    (eng_cpu, eng_wall): (f64, f64),
+    (zyz_cpu, zyz_wall): (f64, f64),
+) {
+    let per = |s: f64| s * 1e3 / docs as f64;
+    println!(
+        "  bare engine (compile + PDF, one thread, warm): {:.1} ms CPU/doc, {:.1} pages per CPU-second (wall {eng_wall:.2} s)",
+        per(eng_cpu),
+        pages as f64 / eng_cpu
+    );
+    println!(
+        "  zyz build --force -j 1: {:.1} ms CPU/doc, {:.1} pages per CPU-second (wall {zyz_wall:.2} s)",
+        per(zyz_cpu),
+        pages as f64 / zyz_cpu
+    );
     let overhead = zyz_cpu / eng_cpu - 1.0;
     println!(
         "  zyz overhead over the bare engine: {:+.1} % (TARGET ≤ 10 %: {})",
         overhead * 100.0,
         if overhead <= 0.10 { "met" } else { "MISSED" }
     );
-    let Some(typst) = typst_cli().filter(|_| cli) else {
-        println!("  typst CLI: skipped ({})", if cli { "typst 0.15.1 not installed: cargo install typst-cli --version 0.15.1 --locked" } else { "--no-cli" });
-        return Ok(());
-    };
-    let (cli_cpu, cli_wall) = cli_pass(&typst, &root, work.path(), &files)?;
-    println!("  typst CLI once per document, one at a time: {:.1} ms CPU/doc, {:.1} ms wall/doc", per(cli_cpu), per(cli_wall));
-    let ratio = cli_wall / zyz_wall;
-    println!(
-        "  zyz build -j 1 / CLI one at a time: {ratio:.1}× by wall, {:.1}× by CPU (TARGET ≥ 5×: {})",
-        cli_cpu / zyz_cpu,
-        if ratio >= 5.0 { "met" } else { "MISSED" }
-    );
-    Ok(())
+}
+
+/// The shipped sample for `n` = 0, else `n` towns from benches/gen-towns.py under `work`.
+fn content_folder(root: &Path, work: &Path, n: usize) -> anyhow::Result<PathBuf> {
+    if n == 0 {
+        return Ok(root.join("content"));
+    }
+    let c = work.join("content");
+    run(
+        Command::new("python3")
+            .arg(root.join("benches/gen-towns.py"))
+            .arg(n.to_string())
+            .arg(&c),
+        &[0],
+    )?;
+    Ok(c)
 }
 
 /// The bare engine over the sources: warm-up pass, caches emptied, measured pass (CPU, wall).
-fn bare_engine(root: &Path, typ_out: &Path, files: &[PathBuf], pages: usize) -> anyhow::Result<(f64, f64)> {
+fn bare_engine(
+    root: &Path,
+    typ_out: &Path,
+    files: &[PathBuf],
+    pages: usize,
+) -> anyhow::Result<(f64, f64)> {
     let fonts = FontSet::load(&FontOptions {
         bundled: root.join("fonts"),
         extra: vec![],
@@ -229,7 +294,11 @@ fn bare_engine(root: &Path, typ_out: &Path, files: &[PathBuf], pages: usize) -> 
             Ok(Job {
                 source: std::fs::read_to_string(f)?,
                 source_name: f.strip_prefix(typ_out).unwrap_or(f).to_path_buf(),
-                date: Date { year: 2025, month: 12, day: 1 },
+                date: Date {
+                    year: 2025,
+                    month: 12,
+                    day: 1,
+                },
                 ident: format!("floor/{}", f.display()),
                 standard: Standard::PdfA2b,
             })

@@ -48,11 +48,12 @@ struct Doc {
 /// Builds the sample once into `out` and lists its documents from the manifest.
 fn build_sample(out: &Path) -> Vec<Doc> {
     let run = common::build(&common::sample(), out, &["-q"]);
-    let manifest: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap_or_else(|e| {
+    let manifest: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(out.join("manifest.json")).unwrap_or_else(|e| {
             panic!("no manifest.json ({e}): {}", common::stderr(&run));
-        }))
-        .unwrap();
+        }),
+    )
+    .unwrap();
     let docs: Vec<Doc> = manifest["documents"]
         .as_array()
         .unwrap()
@@ -79,7 +80,9 @@ fn text_layer(page: &Page) -> String {
         let mut digest = Fnv::default();
         let mut count = 0;
         for g in page.glyphs.iter().filter(|g| {
-            g.baseline >= line.y_top - 0.01 && g.baseline <= line.y_bottom + 0.01 && !g.text.is_empty()
+            g.baseline >= line.y_top - 0.01
+                && g.baseline <= line.y_bottom + 0.01
+                && !g.text.is_empty()
         }) {
             let key = format!(
                 "{}@{:.3},{:.3}-{:.3}/{:.3}",
@@ -91,12 +94,7 @@ fn text_layer(page: &Page) -> String {
         writeln!(
             out,
             "{:.3} {:.3} {:.3} {:.3} {count} {:016x} | {}",
-            line.baseline,
-            line.x_min,
-            line.x_max,
-            line.size,
-            digest.0,
-            line.text
+            line.baseline, line.x_min, line.x_max, line.size, digest.0, line.text
         )
         .unwrap();
     }
@@ -127,7 +125,14 @@ fn pdf_text_layer(path: &Path) -> String {
     let pdf = Pdf::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let mut out = String::new();
     for (i, page) in pdf.pages.iter().enumerate() {
-        writeln!(out, "## page {} ({:.1} x {:.1} pt)", i + 1, page.width_pt, page.height_pt).unwrap();
+        writeln!(
+            out,
+            "## page {} ({:.1} x {:.1} pt)",
+            i + 1,
+            page.width_pt,
+            page.height_pt
+        )
+        .unwrap();
         out.push_str(&text_layer(page));
     }
     out
@@ -168,13 +173,20 @@ fn every_sample_document_has_the_reference_text_at_the_reference_glyph_positions
             continue;
         }
         let expected = std::fs::read_to_string(&file).unwrap_or_else(|e| {
-            panic!("{}: {e} (a new document? ZYZ_BLESS=1 records it)", file.display())
+            panic!(
+                "{}: {e} (a new document? ZYZ_BLESS=1 records it)",
+                file.display()
+            )
         });
         if let Some(diff) = text_difference(&actual, &expected) {
             failures.push(format!("{}: {diff}", doc.stem));
         }
     }
-    assert!(failures.is_empty(), "text layer changed:\n{}", failures.join("\n\n"));
+    assert!(
+        failures.is_empty(),
+        "text layer changed:\n{}",
+        failures.join("\n\n")
+    );
 }
 
 /// A grey image, one byte per pixel.
@@ -198,11 +210,17 @@ fn decode_png(bytes: &[u8]) -> Grey {
         .map(|p| match channels {
             1 | 2 => p[0],
             // Rec. 601 luma; alpha (if any) ignored: preview pages are opaque.
-            _ => ((299 * u32::from(p[0]) + 587 * u32::from(p[1]) + 114 * u32::from(p[2])) / 1000)
-                as u8,
+            _ => {
+                ((299 * u32::from(p[0]) + 587 * u32::from(p[1]) + 114 * u32::from(p[2])) / 1000)
+                    as u8
+            }
         })
         .collect();
-    Grey { width, height, pixels }
+    Grey {
+        width,
+        height,
+        pixels,
+    }
 }
 
 fn encode_png(image: &Grey) -> Vec<u8> {
@@ -233,7 +251,11 @@ fn downscale(image: &Grey) -> Grey {
             pixels.push(((sum + n / 2) / n) as u8);
         }
     }
-    Grey { width: w, height: h, pixels }
+    Grey {
+        width: w,
+        height: h,
+        pixels,
+    }
 }
 
 /// Mean and largest absolute difference, or a message when the sizes differ.
@@ -326,7 +348,11 @@ fn every_sample_page_previews_like_the_reference_within_the_tolerance() {
             .parse()
             .unwrap();
         if images.len() != count {
-            failures.push(format!("{}: {} pages, expected {count}", doc.stem, images.len()));
+            failures.push(format!(
+                "{}: {} pages, expected {count}",
+                doc.stem,
+                images.len()
+            ));
             continue;
         }
         for (i, image) in images.iter().enumerate() {
@@ -345,7 +371,11 @@ fn every_sample_page_previews_like_the_reference_within_the_tolerance() {
     eprintln!(
         "{pages} pages compared: largest mean difference {worst_mean:.3}/255, largest block difference {worst_block}/255"
     );
-    assert!(failures.is_empty(), "pages differ:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "pages differ:\n{}",
+        failures.join("\n")
+    );
 }
 
 /// The comparison can fail: the application's first page against itself with its ink moved
@@ -363,7 +393,10 @@ fn a_page_moved_by_a_pixel_or_missing_a_line_is_out_of_tolerance() {
     preview(&doc, &out);
     let full = decode_png(&std::fs::read(out.join(first_png(&out))).unwrap());
     let reference = downscale(&full);
-    assert!(judge(&downscale(&full), &reference).is_ok(), "a page matches itself");
+    assert!(
+        judge(&downscale(&full), &reference).is_ok(),
+        "a page matches itself"
+    );
 
     let mut moved = full.clone();
     for row in moved.pixels.chunks_mut(full.width) {
@@ -371,18 +404,28 @@ fn a_page_moved_by_a_pixel_or_missing_a_line_is_out_of_tolerance() {
         row[0] = 255;
     }
     let moved_err = judge(&downscale(&moved), &reference);
-    assert!(moved_err.is_err(), "a one-pixel shift is caught: {moved_err:?}");
+    assert!(
+        moved_err.is_err(),
+        "a one-pixel shift is caught: {moved_err:?}"
+    );
 
     // Blank the first dark row band (the first line of ink) across the page.
     let ink_row = (0..full.height)
-        .find(|&y| full.pixels[y * full.width..(y + 1) * full.width].iter().any(|&p| p < 128))
+        .find(|&y| {
+            full.pixels[y * full.width..(y + 1) * full.width]
+                .iter()
+                .any(|&p| p < 128)
+        })
         .expect("the page has ink");
     let mut blanked = full.clone();
     for y in ink_row..(ink_row + 12).min(full.height) {
         blanked.pixels[y * full.width..(y + 1) * full.width].fill(255);
     }
     let blank_err = judge(&downscale(&blanked), &reference);
-    assert!(blank_err.is_err(), "a missing line is caught: {blank_err:?}");
+    assert!(
+        blank_err.is_err(),
+        "a missing line is caught: {blank_err:?}"
+    );
 }
 
 /// The first page's file name in a preview folder (`<stem>-1.png`).
