@@ -4,12 +4,14 @@
 #   scripts/fetch-fonts.sh [OUTPUT_DIR]     (default: <repo>/fonts)
 #
 # - installs texlive-lang-chinese and fonts-noto-cjk with apt-get if missing
-# - copies the Fandol OTFs unchanged
+# - converts the Fandol OTFs (CFF outlines) to TrueType outlines with fontTools
+#   (scripts/cff2ttf.py: cu2qu, hints dropped, every other table kept as is)
 # - cuts the Simplified-Chinese faces out of the Noto CJK .ttc collections
 #   with fontTools (tables copied as-is, head timestamps not touched), so the
 #   result is byte-for-byte reproducible
 # - writes LICENSE-Fandol.txt and LICENSE-Noto-OFL.txt from the packages' own
 #   licence texts
+# - runs fontTools from a venv of its own (pinned version, so the checksums hold)
 # - checks every file against the sha256 list below.
 #
 # PROVENANCE.md is hand-maintained and is not touched by this script.
@@ -31,6 +33,7 @@ FANDOL_DOC=/usr/share/doc/texlive-doc/fonts/fandol
 NOTO_DIR=/usr/share/fonts/opentype/noto
 NOTO_COPYRIGHT=/usr/share/doc/fonts-noto-cjk/copyright
 
+# Source .otf names; each is written as the same name with .ttf.
 FANDOL_FILES=(
   FandolSong-Regular.otf
   FandolSong-Bold.otf
@@ -39,9 +42,13 @@ FANDOL_FILES=(
   FandolHei-Bold.otf
   FandolKai-Regular.otf
 )
+FONTTOOLS_VERSION=4.68.0
+VENV="${ZYZ_FONTTOOLS_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/zyz/fonttools-$FONTTOOLS_VERSION}"
 
 # output file | source collection | family name the face must carry
 # NotoSerifCJKsc-Bold is deliberately omitted: with it fonts/ exceeds 100 MB.
+# The Noto faces keep their CFF outlines: as TrueType they would be 71 MB instead of 58 MB and
+# fonts/ 109 MB; they are only fallbacks (no sample document uses them).
 NOTO_CUTS=(
   "NotoSerifCJKsc-Regular.otf|NotoSerifCJK-Regular.ttc|Noto Serif CJK SC"
   "NotoSansCJKsc-Regular.otf|NotoSansCJK-Regular.ttc|Noto Sans CJK SC"
@@ -49,16 +56,16 @@ NOTO_CUTS=(
 )
 
 EXPECTED_SHA256="
-d838ad32ce2244d8144f408c37fe71065aba6fbbc80759a4d2aa2033948d5bc9  FandolFang-Regular.otf
-42ca2de27b45e16a284768673b6205a5add9e17871ee0e7db9c0d03f061d96fd  FandolHei-Bold.otf
-4afa97aa8751e0118617df88272b58d43691b5cffb7ea024c4580496e9f34d28  FandolHei-Regular.otf
-ea7e7fb4f9b3ac694a68d43946e04d21deed6e8c29a7c2d3081e1a4138f2f827  FandolKai-Regular.otf
-ffa76a70e128947a4dd22151d5ee829b23e24ce3cb6fe8ad49891cd1c2d9e9b9  FandolSong-Bold.otf
-a3820003227d4abe31fe28b493200d94a849ccfd078b50a019264f70353020b0  FandolSong-Regular.otf
+2b866caaeded127a23dae82c612c582b53e7860bc3c4f92b8c6d2a76fbfc2ee2  FandolFang-Regular.ttf
+ab7ca486438873461dc53180e6041551b816bf250a61cdd73c897d99014a9746  FandolHei-Bold.ttf
+472268b0d2fd2dd21c54607194cdece5d9abbd8531b2a1d7511c0998b87226e1  FandolHei-Regular.ttf
+5492a48ade92fa20b2f5cb9805c339a939cb4f37c111171b133f36c057d9e674  FandolKai-Regular.ttf
+b598e44dd2a54091bde1b6e22cae8f93ac997d4c8575ff9415ebf16745f58648  FandolSong-Bold.ttf
+b9cc01865f8d6e4124fe25e7584d11c60f8c15f9cf07a17e399e4ec184b0b13c  FandolSong-Regular.ttf
 9023d55873ce84a6fcbc8d5ade547ab571563091654a5e854c64e04e0a44f8c5  NotoSansCJKsc-Bold.otf
 fb3b8d574150df2fb21d13554d20aae3dc316062e24d34fe3d1ae136d7b4f71f  NotoSansCJKsc-Regular.otf
 9db9cfb2875b67a625636f1890e3b1519be1fffec583daf4d6a73ca8dea33a97  NotoSerifCJKsc-Regular.otf
-4a2c61e0d5e16a21956f8cd20c3cf16b6204dbe62c174c92f977d03ff3293897  LICENSE-Fandol.txt
+ab3799baadf7395c938687de6bf20f2e3194b1d988e79af191a073b77d2d75bd  LICENSE-Fandol.txt
 80c86a1542a077439f2aa831542a3bff5555e241e4bb3b9d96c3692eeb8f05c5  LICENSE-Noto-OFL.txt
 "
 
@@ -95,18 +102,20 @@ for pkg in "${!EXPECTED_VERSION[@]}"; do
   fi
 done
 
-# --- 2. fontTools ----------------------------------------------------------
-PY="${PYTHON:-python3}"
-if ! "$PY" -c 'import fontTools' 2>/dev/null; then
-  log "installing fonttools with pip"
-  "$PY" -m pip install --quiet fonttools || die "could not install fonttools (try: apt-get install python3-fonttools)"
+# --- 2. fontTools, in a venv ------------------------------------------------
+PY="$VENV/bin/python"
+if ! "$PY" -c "import fontTools, sys; sys.exit(fontTools.version != '$FONTTOOLS_VERSION')" 2>/dev/null; then
+  log "installing fonttools $FONTTOOLS_VERSION with pip into $VENV"
+  python3 -m venv "$VENV" || die "could not make a venv (apt-get install python3-venv)"
+  "$VENV/bin/pip" install --quiet "fonttools==$FONTTOOLS_VERSION" || die "could not install fonttools $FONTTOOLS_VERSION"
 fi
 
-# --- 3. Fandol ---------------------------------------------------------------
+# --- 3. Fandol, converted to TrueType outlines ---------------------------------
 for f in "${FANDOL_FILES[@]}"; do
   [[ -f "$FANDOL_DIR/$f" ]] || die "missing $FANDOL_DIR/$f"
-  install -m 0644 "$FANDOL_DIR/$f" "$OUT/$f"
-  log "copied $f"
+  rm -f "$OUT/$f"   # an .otf left from before the conversion would be a second copy of the face
+  "$PY" "$SCRIPT_DIR/cff2ttf.py" "$FANDOL_DIR/$f" "$OUT/${f%.otf}.ttf"
+  chmod 0644 "$OUT/${f%.otf}.ttf"
 done
 
 # --- 4. Noto cuts ------------------------------------------------------------
@@ -143,7 +152,18 @@ done
   echo "Licence: GNU GPL version 3 with the font exception stated at the end of"
   echo "the licence text below."
   echo
+  echo "MODIFIED VERSIONS (GPL-3 section 5a notice): the Fandol files in this folder"
+  echo "(*.ttf) were converted on 2026-12-03 from the OpenType/CFF files of the"
+  echo "Debian package below to TrueType outlines by scripts/cff2ttf.py of the zyz"
+  echo "project (fontTools $FONTTOOLS_VERSION: cubic curves approximated by quadratic ones"
+  echo "within 1/1000 em, hints dropped; names, metrics, cmap and layout tables"
+  echo "unchanged). They are released under the same licence, GPL-3 with the font"
+  echo "exception below, and the font exception is extended to them. Their"
+  echo "Corresponding Source is the Debian package's .otf files plus that script"
+  echo "(scripts/fetch-fonts.sh re-creates them)."
+  echo
   echo "Taken from the Debian package texlive-lang-chinese:"
+  echo "  $FANDOL_DIR/*.otf (the original fonts)"
   echo "  $FANDOL_DOC/README"
   echo "  $FANDOL_DOC/COPYING.gz"
   echo
@@ -184,10 +204,10 @@ if ! (cd "$OUT" && sha256sum --quiet -c - <<<"$EXPECTED_SHA256"); then
     echo "scripts/fetch-fonts.sh and the table in fonts/PROVENANCE.md." >&2
   else
     echo "Package versions are unchanged, so the difference probably comes from the" >&2
-    echo "fontTools version used for the cut ($("$PY" -c 'import fontTools; print(fontTools.version)'))." >&2
+    echo "fontTools version used for the cut and the conversion ($("$PY" -c 'import fontTools; print(fontTools.version)'))." >&2
   fi
   exit 1
 fi
-total="$(du -cb "$OUT"/*.otf "$OUT"/LICENSE-*.txt | tail -1 | cut -f1)"
+total="$(du -cb "$OUT"/*.otf "$OUT"/*.ttf "$OUT"/LICENSE-*.txt | tail -1 | cut -f1)"
 log "all checksums match; $OUT holds $total bytes of fonts+licences"
 (( total < 100000000 )) || die "fonts/ is over 100 MB"
