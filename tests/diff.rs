@@ -377,7 +377,7 @@ fn git_log_shows_the_changed_paragraph_of_an_archived_pdf() {
 #[test]
 fn zyz_text_reads_what_poppler_reads() {
     let out = common::repo().join("output");
-    let mut pdfs: Vec<PathBuf> = walk(&out);
+    let mut pdfs: Vec<PathBuf> = walk(&out, "pdf");
     pdfs.sort();
     assert!(pdfs.len() >= 20);
     let first = common::zyz(
@@ -440,6 +440,51 @@ fn zyz_text_reads_what_poppler_reads() {
     }
 }
 
+#[test]
+fn zyz_text_reads_the_ofd_files_as_drawn() {
+    let mut ofds: Vec<PathBuf> = walk(&common::repo().join("output"), "ofd");
+    ofds.sort();
+    assert!(ofds.len() >= 20, "the sample writes OFD beside every PDF");
+    let first = common::zyz(
+        &common::repo(),
+        &["text", "output/2025/towns/kaizhang/action-plan.ofd"],
+    );
+    let text = String::from_utf8_lossy(&first.stdout);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines[..2],
+        [
+            "开张冬枣专业镇2025年度行动计划",
+            "为落实《永济市促进专业镇高质量发展行动计划"
+        ]
+    );
+    if Command::new("pdftotext").arg("-v").output().is_err() {
+        eprintln!(
+            "skipped the poppler cross-check: pdftotext is not installed (apt-get install poppler-utils)"
+        );
+        return;
+    }
+    // The same characters as poppler reads from the PDF beside it (page numbers included: OFD
+    // text is everything drawn).
+    for ofd in ofds {
+        let ours = common::zyz(&common::repo(), &["text", ofd.to_str().unwrap()]);
+        assert!(ours.status.success(), "{}", common::stderr(&ours));
+        let pdf = ofd.with_extension("pdf");
+        let theirs = Command::new("pdftotext")
+            .arg(&pdf)
+            .arg("-")
+            .output()
+            .unwrap();
+        let ours = counts(&String::from_utf8_lossy(&ours.stdout));
+        assert_eq!(
+            ours,
+            counts(&String::from_utf8_lossy(&theirs.stdout)),
+            "{}",
+            ofd.display()
+        );
+    }
+}
+
 fn counts(text: &str) -> BTreeMap<char, usize> {
     let mut out = BTreeMap::new();
     for c in text.chars().filter(|c| !c.is_whitespace()) {
@@ -448,13 +493,13 @@ fn counts(text: &str) -> BTreeMap<char, usize> {
     out
 }
 
-fn walk(dir: &Path) -> Vec<PathBuf> {
+fn walk(dir: &Path, extension: &str) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
         if path.is_dir() {
-            out.extend(walk(&path));
-        } else if path.extension().is_some_and(|e| e == "pdf") {
+            out.extend(walk(&path, extension));
+        } else if path.extension().is_some_and(|e| e == extension) {
             out.push(path);
         }
     }

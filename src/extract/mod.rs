@@ -1,8 +1,9 @@
-//! Extract stage: the text of a document zyz made, read back from the file alone — paragraphs,
-//! headings and table rows in reading order. `zyz text` prints it (the git diff driver for the
+//! Extract stage: the text of a document zyz made, read back from the file alone — from a PDF its
+//! paragraphs, headings and table rows in reading order, from an OFD its lines as drawn. `zyz text` prints it (the git diff driver for the
 //! archived documents) and `zyz diff` compares two versions with it.
 
 pub mod cmap;
+pub mod ofd;
 pub mod pdf;
 
 use serde::Serialize;
@@ -72,7 +73,9 @@ impl Extracted {
 pub fn read(bytes: &[u8]) -> Result<Extracted, String> {
     if bytes.starts_with(b"%PDF-") {
         pdf::read(bytes)
+    } else if bytes.starts_with(b"PK\x03\x04") {
+        ofd::read(bytes)
     } else {
-        Err("not a PDF file zyz can read (it does not start with %PDF-)".to_owned())
+        Err("neither a PDF nor an OFD package (zyz text reads the documents zyz makes)".to_owned())
     }
 }
