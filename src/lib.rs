@@ -30,6 +30,9 @@ pub mod export;
 /// Archive: atomic writes, the manifest, shard manifests, leftovers.
 pub mod archive;
 
+/// Writeback: returned fill-in workbooks (填报表) into the YAML, in place (`zyz import`).
+pub mod writeback;
+
 /// The build runner: the stages above as a handful of named steps.
 pub mod pipeline;
 

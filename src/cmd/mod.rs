@@ -5,7 +5,9 @@ use crate::cli::Command;
 
 pub mod build;
 pub mod check;
+pub mod export;
 pub mod fonts;
+pub mod import;
 pub mod issue;
 pub mod new;
 pub mod preview;
@@ -24,5 +26,7 @@ pub fn dispatch(command: Command) -> anyhow::Result<Exit> {
         Command::Schema(args) => schema::run(&args),
         Command::New(args) => new::run(&args),
         Command::Preview(args) => preview::run(&args),
+        Command::Export(args) => export::run(&args),
+        Command::Import(args) => import::run(&args),
     }
 }

@@ -5,6 +5,7 @@
 
 pub mod pdf;
 pub mod png;
+pub mod sheets;
 pub mod xlsx;
 
 use serde_json::Value;
