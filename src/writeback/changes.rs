@@ -301,7 +301,13 @@ fn new_problem(
         }
         fields.push((column.field, text.clone()));
     }
-    if ok {
+    // a workbook imported twice: its new problem is in the YAML already (same day, same text)
+    let value = |f: &str| fields.iter().find(|(k, _)| *k == f).map(|(_, v)| v.as_str());
+    let imported = town.problems.iter().any(|p| {
+        Some(p.found.to_string().as_str()) == value("found")
+            && Some(p.description.as_str()) == value("description")
+    });
+    if ok && !imported {
         let index = town.problems.len()
             + out.towns.get(&town.id).map_or(0, |(_, e)| {
                 e.iter().filter(|e| matches!(e, Edit::Append { .. })).count()

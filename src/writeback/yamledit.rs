@@ -95,7 +95,8 @@ impl<'a> LineIndex<'a> {
     fn line_end(&self, line: usize) -> usize {
         let next = self.line_start(line + 1);
         let end = if next > 0 && self.text[..next].ends_with('\n') { next - 1 } else { next };
-        if end > 0 && self.text[..end].ends_with('\r') { end - 1 } else { end }
+        let end = if end > 0 && self.text[..end].ends_with('\r') { end - 1 } else { end };
+        end.max(self.line_start(line))
     }
 
     fn offset(&self, pos: yaml::Pos) -> usize {
