@@ -52,14 +52,23 @@ impl Trip {
     /// without openpyxl.
     fn new() -> Option<Self> {
         let Some(python) = python() else {
-            eprintln!("skipped: no python with openpyxl (.ci/run installs one; set ZYZ_TEST_PYTHON)");
+            eprintln!(
+                "skipped: no python with openpyxl (.ci/run installs one; set ZYZ_TEST_PYTHON)"
+            );
             return None;
         };
         let tmp = tempfile::tempdir().unwrap();
         let content = tmp.path().join("content");
         copy_dir(Path::new("content"), &content);
         let sheets = tmp.path().join("sheets");
-        let out = zyz(&["export", "sheets", "--content", c(&content), "--out", c(&sheets)]);
+        let out = zyz(&[
+            "export",
+            "sheets",
+            "--content",
+            c(&content),
+            "--out",
+            c(&sheets),
+        ]);
         assert!(out.status.success(), "{}", text(&out.stderr));
         Some(Self {
             _tmp: tmp,
@@ -147,7 +156,7 @@ fn city_edits(trip: &Trip) -> Vec<String> {
     let p = |id| row_of(&book, "问题台账", id);
     let new = row_of(&book, "问题台账", "2025-Q3-008") + 1;
     let (a, b, q) = (p("2025-Q2-003"), p("2025-Q2-005"), p("2025-Q3-007"));
-    let task = row_of(&book, "任务进度", "1") ;
+    let task = row_of(&book, "任务进度", "1");
     let _ = task;
     let mut edits = vec![
         format!("问题台账!J{a}=已整改"),
@@ -236,7 +245,10 @@ fn filled_sheet_round_trips_into_yaml_and_ledger() {
     let dry = trip.import(&[&filled], true);
     assert!(dry.status.success(), "{}", text(&dry.stderr));
     let diff = text(&dry.stdout);
-    assert!(diff.contains("-    status: 整改中\n+    status: 已整改\n+    closed_on: 2025-10-15"), "{diff}");
+    assert!(
+        diff.contains("-    status: 整改中\n+    status: 已整改\n+    closed_on: 2025-10-15"),
+        "{diff}"
+    );
     assert!(diff.contains("+  - id: 2025-Q4-001"), "{diff}");
     assert_eq!(town_texts(&trip), before, "--dry-run wrote something");
 
@@ -246,8 +258,21 @@ fn filled_sheet_round_trips_into_yaml_and_ledger() {
 
     // the next build's ledger shows them (read with calamine)
     let built = trip.sheets.join("out");
-    let b = zyz(&["build", "--content", c(&trip.content), "--out", c(&built), "--kind", "ledger", "-q"]);
-    assert!(b.status.code() == Some(0) || b.status.code() == Some(1), "{}", text(&b.stderr));
+    let b = zyz(&[
+        "build",
+        "--content",
+        c(&trip.content),
+        "--out",
+        c(&built),
+        "--kind",
+        "ledger",
+        "-q",
+    ]);
+    assert!(
+        b.status.code() == Some(0) || b.status.code() == Some(1),
+        "{}",
+        text(&b.stderr)
+    );
     let mut wb: Xlsx<_> = open_workbook(built.join("2025/city/ledger.xlsx")).unwrap();
     let ledger = wb.worksheet_range("问题台账").unwrap();
     let row = |id: &str| {
@@ -264,7 +289,11 @@ fn filled_sheet_round_trips_into_yaml_and_ledger() {
     // importing the same workbook again changes nothing
     let again = trip.import(&[&filled], false);
     assert!(again.status.success(), "{}", text(&again.stderr));
-    assert!(text(&again.stderr).contains("0 files updated"), "{}", text(&again.stderr));
+    assert!(
+        text(&again.stderr).contains("0 files updated"),
+        "{}",
+        text(&again.stderr)
+    );
 }
 
 #[test]
@@ -279,13 +308,31 @@ fn libreoffice_saved_sheet_imports_the_same() {
     let saved = trip.sheets.join("lo");
     let profile = trip.sheets.join("lo-profile");
     let out = Command::new("soffice")
-        .arg(format!("-env:UserInstallation=file://{}", profile.display()))
-        .args(["--headless", "--convert-to", "xlsx", "--outdir", c(&saved), c(&filled)])
+        .arg(format!(
+            "-env:UserInstallation=file://{}",
+            profile.display()
+        ))
+        .args([
+            "--headless",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            c(&saved),
+            c(&filled),
+        ])
         .output()
         .unwrap();
     let resaved = saved.join("永济市.xlsx");
-    assert!(resaved.is_file(), "{}{}", text(&out.stdout), text(&out.stderr));
-    assert_ne!(std::fs::read(&resaved).unwrap(), std::fs::read(&filled).unwrap());
+    assert!(
+        resaved.is_file(),
+        "{}{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    assert_ne!(
+        std::fs::read(&resaved).unwrap(),
+        std::fs::read(&filled).unwrap()
+    );
     let before = town_texts(&trip);
     let out = trip.import(&[&resaved], false);
     assert!(out.status.success(), "{}", text(&out.stderr));
@@ -300,7 +347,10 @@ fn refused(trip: &Trip, edits: &[&str], expected: &str) {
     let out = trip.import(&[&filled], false);
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
-    assert!(stderr.contains(expected), "expected {expected:?} in:\n{stderr}");
+    assert!(
+        stderr.contains(expected),
+        "expected {expected:?} in:\n{stderr}"
+    );
     assert!(stderr.contains("nothing written"), "{stderr}");
     assert_eq!(town_texts(trip), before, "a refused import wrote something");
 }
@@ -331,9 +381,17 @@ fn bad_rows_are_refused_at_their_cells() {
     );
     refused(
         &trip,
-        &["问题台账!B3=张营镇", "问题台账!C3=d:2025-10-09", "问题台账!D3=调研", "问题台账!E3=问题",
-          "问题台账!F3=措施", "问题台账!G3=张营镇人民政府", "问题台账!H3=王五", "问题台账!I3=d:2025-12-31",
-          "问题台账!J3=未整改"],
+        &[
+            "问题台账!B3=张营镇",
+            "问题台账!C3=d:2025-10-09",
+            "问题台账!D3=调研",
+            "问题台账!E3=问题",
+            "问题台账!F3=措施",
+            "问题台账!G3=张营镇人民政府",
+            "问题台账!H3=王五",
+            "问题台账!I3=d:2025-12-31",
+            "问题台账!J3=未整改",
+        ],
         "开张镇.xlsx!问题台账!B3: error[import.other-town]: 这一行是 张营镇 的，本表是 开张镇 的填报表",
     );
 }
@@ -343,7 +401,9 @@ fn a_value_changed_on_both_sides_is_a_conflict() {
     let Some(trip) = Trip::new() else { return };
     // the office edits the YAML after the sheet went out …
     let path = trip.content.join("towns/kaizhang.yaml");
-    let yaml = trip.town_text("kaizhang").replace("    status: 整改中", "    status: 未整改");
+    let yaml = trip
+        .town_text("kaizhang")
+        .replace("    status: 整改中", "    status: 未整改");
     std::fs::write(&path, yaml).unwrap();
     // … and the town fills in the same cell differently
     refused(
@@ -356,7 +416,10 @@ fn a_value_changed_on_both_sides_is_a_conflict() {
     let out = trip.import(&[&filled], false);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let now = trip.town_text("kaizhang");
-    assert!(now.contains("    status: 未整改") && now.contains("    progress: 60%"), "{now}");
+    assert!(
+        now.contains("    status: 未整改") && now.contains("    progress: 60%"),
+        "{now}"
+    );
 }
 
 #[test]
@@ -364,9 +427,19 @@ fn exported_workbooks_are_deterministic_and_protected() {
     let Some(trip) = Trip::new() else { return };
     let first = std::fs::read(trip.exported("开张镇.xlsx")).unwrap();
     let again = trip.sheets.join("again");
-    let out = zyz(&["export", "sheets", "--content", c(&trip.content), "--out", c(&again)]);
+    let out = zyz(&[
+        "export",
+        "sheets",
+        "--content",
+        c(&trip.content),
+        "--out",
+        c(&again),
+    ]);
     assert!(out.status.success());
-    assert_eq!(std::fs::read(again.join("2025/开张镇.xlsx")).unwrap(), first);
+    assert_eq!(
+        std::fs::read(again.join("2025/开张镇.xlsx")).unwrap(),
+        first
+    );
     // what a person opening it sees, read by openpyxl: protection, locks, validation, hidden sheet
     let script = r#"
 import sys, openpyxl

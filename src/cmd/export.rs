@@ -32,7 +32,10 @@ fn export_sheets(args: &ExportArgs) -> anyhow::Result<Exit> {
     // a town whose file does not load has no workbook: say so rather than leave it out quietly
     let errors: Vec<_> = loaded.diagnostics.iter().filter(|d| d.is_error()).collect();
     for d in &errors {
-        eprintln!("{}", d.render(loaded.sources.get(&d.file).map(String::as_str), false));
+        eprintln!(
+            "{}",
+            d.render(loaded.sources.get(&d.file).map(String::as_str), false)
+        );
     }
     let dir = args.out.join(content.city.plan_year.to_string());
     let mut written = 0;

@@ -48,7 +48,11 @@ pub fn run(args: &ImportArgs) -> anyhow::Result<Exit> {
     for f in &outcome.files {
         eprintln!("updated {}", f.path.display());
     }
-    eprintln!("{} files updated from {} workbooks", outcome.files.len(), outcome.books);
+    eprintln!(
+        "{} files updated from {} workbooks",
+        outcome.files.len(),
+        outcome.books
+    );
     Ok(Exit::Success)
 }
 

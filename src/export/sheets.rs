@@ -32,7 +32,14 @@ pub fn sheets_xlsx(plan: &Sheets) -> anyhow::Result<Vec<u8>> {
     );
     let towns = town_list(plan.town_names.len());
     let problems = workbook.add_worksheet();
-    table(problems, PROBLEM_SHEET, &PROBLEM_COLUMNS, &plan.problems, BLANK_ROWS, &towns)?;
+    table(
+        problems,
+        PROBLEM_SHEET,
+        &PROBLEM_COLUMNS,
+        &plan.problems,
+        BLANK_ROWS,
+        &towns,
+    )?;
     let tasks = workbook.add_worksheet();
     table(tasks, TASK_SHEET, &TASK_COLUMNS, &plan.tasks, 0, &towns)?;
     source_sheet(workbook.add_worksheet(), plan)?;
@@ -135,7 +142,9 @@ fn write_cell(
     text: &str,
     format: &Format,
 ) -> anyhow::Result<()> {
-    let date = (kind == Kind::Date).then(|| Date::parse(text).ok()).flatten();
+    let date = (kind == Kind::Date)
+        .then(|| Date::parse(text).ok())
+        .flatten();
     let percent = (kind == Kind::Percent)
         .then(|| Percent::parse(text).ok())
         .flatten();

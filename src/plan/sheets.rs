@@ -47,7 +47,13 @@ pub struct Column {
     pub fill: bool,
 }
 
-const fn col(header: &'static str, field: &'static str, width: f64, kind: Kind, fill: bool) -> Column {
+const fn col(
+    header: &'static str,
+    field: &'static str,
+    width: f64,
+    kind: Kind,
+    fill: bool,
+) -> Column {
     Column {
         header,
         field,

@@ -81,7 +81,11 @@ impl Changes {
 /// The model's verdict on a filled-in value of a column: `Err((rule, message, hint))`.
 pub fn check_value(column: &Column, text: &str) -> Result<(), (String, String, String)> {
     let fail = |(rule, message, hint): (&str, String, String)| {
-        Err((rule.to_owned(), format!("{}：{message}", column.header), hint))
+        Err((
+            rule.to_owned(),
+            format!("{}：{message}", column.header),
+            hint,
+        ))
     };
     let choice = |choices: &[&str]| {
         if choices.contains(&text) {
@@ -200,16 +204,29 @@ fn problem_row(content: &Content, book: &Returned, row: &InRow, out: &mut Change
         Ok(t) if t.id != town.id => {
             let message = format!("问题 {id} 属于 {}，这一行写的是 {}", town.name, t.name);
             let hint = "已有问题的镇（街道）不能改；删去这一行或改回原值";
-            return out
-                .findings
-                .push(at_cell(cells["town"].clone(), "import.other-town", message, hint));
+            return out.findings.push(at_cell(
+                cells["town"].clone(),
+                "import.other-town",
+                message,
+                hint,
+            ));
         }
         Ok(_) => {}
     }
     let p = &town.problems[index];
     let now = |f: &str| problem_value(town, p, f);
     let at = |_: &str| (town, PROBLEM_SHEET, id.to_owned());
-    fill_values(book, row, &PROBLEM_COLUMNS, &cells, now, at, "problems", index, out);
+    fill_values(
+        book,
+        row,
+        &PROBLEM_COLUMNS,
+        &cells,
+        now,
+        at,
+        "problems",
+        index,
+        out,
+    );
     out.landings.push(Landing {
         town: town.id.clone(),
         list: "problems",
@@ -243,7 +260,9 @@ fn fill_values<'c>(
             out.findings.push(at_cell(cell, &rule, message, hint));
             continue;
         }
-        let base = book.base_hash(sheet_name, &key, column.field).unwrap_or_default();
+        let base = book
+            .base_hash(sheet_name, &key, column.field)
+            .unwrap_or_default();
         if value_hash(column.field, sheet) == base {
             continue; // the town left it; the office changed the YAML since
         }
@@ -289,8 +308,12 @@ fn new_problem(
         if text.is_empty() {
             if column.field != "closed_on" {
                 let message = format!("新问题缺少{}", column.header);
-                out.findings
-                    .push(at_cell(cell, "import.missing", message, "新增问题除销号日期外每列必填"));
+                out.findings.push(at_cell(
+                    cell,
+                    "import.missing",
+                    message,
+                    "新增问题除销号日期外每列必填",
+                ));
                 ok = false;
             }
             continue;
@@ -302,7 +325,12 @@ fn new_problem(
         fields.push((column.field, text.clone()));
     }
     // a workbook imported twice: its new problem is in the YAML already (same day, same text)
-    let value = |f: &str| fields.iter().find(|(k, _)| *k == f).map(|(_, v)| v.as_str());
+    let value = |f: &str| {
+        fields
+            .iter()
+            .find(|(k, _)| *k == f)
+            .map(|(_, v)| v.as_str())
+    };
     let imported = town.problems.iter().any(|p| {
         Some(p.found.to_string().as_str()) == value("found")
             && Some(p.description.as_str()) == value("description")
@@ -310,7 +338,9 @@ fn new_problem(
     if ok && !imported {
         let index = town.problems.len()
             + out.towns.get(&town.id).map_or(0, |(_, e)| {
-                e.iter().filter(|e| matches!(e, Edit::Append { .. })).count()
+                e.iter()
+                    .filter(|e| matches!(e, Edit::Append { .. }))
+                    .count()
             });
         out.edit(town, Edit::Append { fields }, &cells["id"]);
         out.landings.push(Landing {
@@ -356,7 +386,17 @@ fn task_row(content: &Content, book: &Returned, row: &InRow, out: &mut Changes) 
     }
     let now = |f: &str| task_value(town, number, task, f);
     let at = |_: &str| (town, TASK_SHEET, key.clone());
-    fill_values(book, row, &TASK_COLUMNS, &cells, now, at, "tasks", number - 1, out);
+    fill_values(
+        book,
+        row,
+        &TASK_COLUMNS,
+        &cells,
+        now,
+        at,
+        "tasks",
+        number - 1,
+        out,
+    );
     out.landings.push(Landing {
         town: town.id.clone(),
         list: "tasks",

@@ -76,12 +76,23 @@ pub fn import(content_dir: &Path, files: &[PathBuf]) -> anyhow::Result<Outcome> 
         match yamledit::apply(&old, edits, town_ids) {
             Ok(new) if new != old => {
                 edited.insert(rel.clone(), new.clone());
-                out.files.push(FileChange { rel: rel.clone(), path, old, new });
+                out.files.push(FileChange {
+                    rel: rel.clone(),
+                    path,
+                    old,
+                    new,
+                });
             }
             Ok(_) => {}
             Err((line, message)) => out.findings.push(
-                Diagnostic::error(&path, line, 1, "import.in-place", format!("无法原地修改：{message}"))
-                    .with_hint("把表中的改动手工写入这个文件"),
+                Diagnostic::error(
+                    &path,
+                    line,
+                    1,
+                    "import.in-place",
+                    format!("无法原地修改：{message}"),
+                )
+                .with_hint("把表中的改动手工写入这个文件"),
             ),
         }
     }
@@ -111,7 +122,9 @@ fn new_ids(
     let mut out = BTreeMap::new();
     for (town, (_, edits)) in towns {
         for edit in edits {
-            let Edit::Append { fields } = edit else { continue };
+            let Edit::Append { fields } = edit else {
+                continue;
+            };
             let found = fields
                 .iter()
                 .find(|(k, _)| *k == "found")

@@ -39,7 +39,13 @@ pub struct InRow {
 impl Returned {
     /// `开张镇.xlsx!问题台账!J7` for column `col` (0-based) of a row.
     pub fn cell(&self, row: &InRow, col: usize) -> String {
-        format!("{}!{}!{}{}", self.name, row.sheet, column_letters(col), row.row)
+        format!(
+            "{}!{}!{}{}",
+            self.name,
+            row.sheet,
+            column_letters(col),
+            row.row
+        )
     }
 
     /// The hash the workbook keeps of a value, if any.
@@ -69,12 +75,18 @@ fn whole(path: &Path, rule: &str, message: String, hint: &str) -> Diagnostic {
 
 /// Reads one workbook; `Err` holds why it cannot be used at all.
 pub fn read(path: &Path) -> Result<Returned, Diagnostic> {
-    let name = path
-        .file_name()
-        .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into());
+    let name = path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into(),
+    );
     let mut book: Xlsx<_> = open_workbook(path).map_err(|e| {
         let hint = "导入 zyz export sheets 导出、填好后另存为 .xlsx 的工作簿";
-        whole(path, "import.unreadable", format!("无法读取工作簿：{e}"), hint)
+        whole(
+            path,
+            "import.unreadable",
+            format!("无法读取工作簿：{e}"),
+            hint,
+        )
     })?;
     let not_ours = || {
         whole(
@@ -167,9 +179,11 @@ fn cell_text(data: Option<&Data>, kind: Kind) -> String {
     };
     match (data, kind) {
         (Data::DateTime(d), Kind::Date) => ymd(d),
-        (Data::Float(_) | Data::Int(_), Kind::Date) => {
-            ymd(&ExcelDateTime::new(number(data), ExcelDateTimeType::DateTime, false))
-        }
+        (Data::Float(_) | Data::Int(_), Kind::Date) => ymd(&ExcelDateTime::new(
+            number(data),
+            ExcelDateTimeType::DateTime,
+            false,
+        )),
         (Data::String(s), Kind::Date) => date_text(s.trim()),
         (Data::DateTimeIso(s), Kind::Date) => s.chars().take(10).collect(),
         (Data::Float(_) | Data::Int(_), Kind::Percent) => {
@@ -211,7 +225,11 @@ fn date_text(s: &str) -> String {
         .split(['-', '/', '.', '年', '月'])
         .collect();
     match parts.as_slice() {
-        [y, m, d] if [y, m, d].iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit())) => {
+        [y, m, d]
+            if [y, m, d]
+                .iter()
+                .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit())) =>
+        {
             format!("{y:0>4}-{m:0>2}-{d:0>2}")
         }
         _ => s.to_owned(),

@@ -31,7 +31,10 @@ fn all_findings(loaded: &Loaded) -> Vec<Diagnostic> {
 
 /// Copies the content folder's regular files (links are left out: the loader refuses those that
 /// lead out anyway) and writes the edited files over them.
-fn staged_copy(root: &Path, edited: &BTreeMap<PathBuf, String>) -> anyhow::Result<tempfile::TempDir> {
+fn staged_copy(
+    root: &Path,
+    edited: &BTreeMap<PathBuf, String>,
+) -> anyhow::Result<tempfile::TempDir> {
     let tmp = tempfile::tempdir().context("cannot make a temporary folder")?;
     for entry in walkdir::WalkDir::new(root).follow_links(false) {
         let entry = entry?;
@@ -68,7 +71,14 @@ pub fn verify(
         if old.contains(&k) {
             continue;
         }
-        out.push(at_landing(d, &k.0, &after.content, &changes.landings, root, tmp.path()));
+        out.push(at_landing(
+            d,
+            &k.0,
+            &after.content,
+            &changes.landings,
+            root,
+            tmp.path(),
+        ));
     }
     for (town, (rel, edits)) in &changes.towns {
         let expected = intended(&before.content, town, edits, ids.get(town));
@@ -76,13 +86,16 @@ pub fn verify(
         if let (Some(expected), Some(actual)) = (expected, actual)
             && serde_json::to_value(actual)? != expected
         {
-            out.push(Diagnostic::error(
-                root.join(rel),
-                0,
-                0,
-                "import.in-place",
-                "无法原地修改这个文件：修改后读回的内容与表中所填不符（文件的写法特殊）",
-            ).with_hint("把表中的改动手工写入这个文件"));
+            out.push(
+                Diagnostic::error(
+                    root.join(rel),
+                    0,
+                    0,
+                    "import.in-place",
+                    "无法原地修改这个文件：修改后读回的内容与表中所填不符（文件的写法特殊）",
+                )
+                .with_hint("把表中的改动手工写入这个文件"),
+            );
         }
     }
     Ok(out)
@@ -109,7 +122,11 @@ fn at_landing(
         .find(|l| Some(&l.town) == town.as_ref() && l.list == list && Some(l.index) == index);
     match landing {
         Some(l) => {
-            let default = if list == "problems" { "closed_on" } else { "number" };
+            let default = if list == "problems" {
+                "closed_on"
+            } else {
+                "number"
+            };
             let cell = l.cells.get(field).or_else(|| l.cells.get(default)).cloned();
             let mut out = at_cell(cell.unwrap_or_default(), &d.rule, d.message.clone(), "");
             out.severity = d.severity;
@@ -119,7 +136,9 @@ fn at_landing(
         None => {
             let mut d = d;
             d.file = root.join(d.file.strip_prefix(tmp).unwrap_or(&d.file));
-            d.message = d.message.replace(&tmp.display().to_string(), &root.display().to_string());
+            d.message = d
+                .message
+                .replace(&tmp.display().to_string(), &root.display().to_string());
             d
         }
     }
@@ -133,13 +152,23 @@ fn split_path(path: &str) -> (&str, Option<usize>, &str) {
 }
 
 /// The town as the edits mean it to read back: the old town's JSON with the values set.
-fn intended(content: &Content, town: &str, edits: &[Edit], ids: Option<&Vec<String>>) -> Option<Value> {
+fn intended(
+    content: &Content,
+    town: &str,
+    edits: &[Edit],
+    ids: Option<&Vec<String>>,
+) -> Option<Value> {
     let t = content.towns.iter().find(|t| t.id == town)?;
     let mut value = serde_json::to_value(t).ok()?;
     let mut ids = ids.into_iter().flatten();
     for edit in edits {
         match edit {
-            Edit::Set { list, index, field, value: v } => {
+            Edit::Set {
+                list,
+                index,
+                field,
+                value: v,
+            } => {
                 let v = if v.is_empty() { Value::Null } else { json!(v) };
                 value[*list][*index][*field] = v;
             }

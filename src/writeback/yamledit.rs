@@ -94,8 +94,16 @@ impl<'a> LineIndex<'a> {
     /// The end of a line, before its newline.
     fn line_end(&self, line: usize) -> usize {
         let next = self.line_start(line + 1);
-        let end = if next > 0 && self.text[..next].ends_with('\n') { next - 1 } else { next };
-        let end = if end > 0 && self.text[..end].ends_with('\r') { end - 1 } else { end };
+        let end = if next > 0 && self.text[..next].ends_with('\n') {
+            next - 1
+        } else {
+            next
+        };
+        let end = if end > 0 && self.text[..end].ends_with('\r') {
+            end - 1
+        } else {
+            end
+        };
         end.max(self.line_start(line))
     }
 
@@ -114,14 +122,29 @@ impl<'a> LineIndex<'a> {
     }
 
     fn newline(&self) -> &'static str {
-        if self.text.contains("\r\n") { "\r\n" } else { "\n" }
+        if self.text.contains("\r\n") {
+            "\r\n"
+        } else {
+            "\n"
+        }
     }
 }
 
 /// Sets (or adds, or removes) `field` of a mapping item.
-fn set(text: &str, lines: &LineIndex, item: &Node, field: &str, value: &str) -> Result<Splice, (usize, String)> {
-    let entries = item.entries().ok_or((item.pos.line, "不是映射".to_owned()))?;
-    let first_key = &entries.first().ok_or((item.pos.line, "空映射".to_owned()))?.0;
+fn set(
+    text: &str,
+    lines: &LineIndex,
+    item: &Node,
+    field: &str,
+    value: &str,
+) -> Result<Splice, (usize, String)> {
+    let entries = item
+        .entries()
+        .ok_or((item.pos.line, "不是映射".to_owned()))?;
+    let first_key = &entries
+        .first()
+        .ok_or((item.pos.line, "空映射".to_owned()))?
+        .0;
     let found = entries.iter().find(|(k, _)| k.scalar() == Some(field));
     match found {
         Some((key, node)) if value.is_empty() => {
@@ -129,7 +152,11 @@ fn set(text: &str, lines: &LineIndex, item: &Node, field: &str, value: &str) -> 
                 return Err((key.pos.line, format!("无法原地删除 {field}")));
             }
             let start = lines.line_start(key.pos.line);
-            Ok(Splice { start, end: lines.line_start(key.pos.line + 1), text: String::new() })
+            Ok(Splice {
+                start,
+                end: lines.line_start(key.pos.line + 1),
+                text: String::new(),
+            })
         }
         Some((_, node)) => replace_scalar(text, lines, node, value),
         None if value.is_empty() => Err((item.pos.line, format!("{field} 本来就没有"))),
@@ -138,15 +165,28 @@ fn set(text: &str, lines: &LineIndex, item: &Node, field: &str, value: &str) -> 
             let at = lines.line_start(end_line + 1);
             let indent = " ".repeat(first_key.pos.column - 1);
             let nl = lines.newline();
-            let lead = if at == text.len() && !text.ends_with('\n') { nl } else { "" };
+            let lead = if at == text.len() && !text.ends_with('\n') {
+                nl
+            } else {
+                ""
+            };
             let line = format!("{lead}{indent}{field}: {}{nl}", render(value, Style::Plain));
-            Ok(Splice { start: at, end: at, text: line })
+            Ok(Splice {
+                start: at,
+                end: at,
+                text: line,
+            })
         }
     }
 }
 
 /// Replaces a one-line scalar in its own style.
-fn replace_scalar(text: &str, lines: &LineIndex, node: &Node, value: &str) -> Result<Splice, (usize, String)> {
+fn replace_scalar(
+    text: &str,
+    lines: &LineIndex,
+    node: &Node,
+    value: &str,
+) -> Result<Splice, (usize, String)> {
     let start = lines.offset(node.pos);
     let line_end = lines.line_end(node.pos.line);
     let rest = &text[start..line_end];
@@ -164,7 +204,11 @@ fn replace_scalar(text: &str, lines: &LineIndex, node: &Node, value: &str) -> Re
     if style == Style::Plain && continues(text, lines, node) {
         return Err(refuse());
     }
-    Ok(Splice { start, end: start + len, text: render(value, style) })
+    Ok(Splice {
+        start,
+        end: start + len,
+        text: render(value, style),
+    })
 }
 
 /// The length of a quoted scalar up to and with its closing quote, on its line.
@@ -246,31 +290,59 @@ fn append(
             .collect::<String>()
     };
     let Some(list) = tree.get("problems") else {
-        let lead = if text.ends_with('\n') || text.is_empty() { "" } else { nl };
+        let lead = if text.ends_with('\n') || text.is_empty() {
+            ""
+        } else {
+            nl
+        };
         let at = text.len();
-        return Ok(Splice { start: at, end: at, text: format!("{lead}problems:{nl}{}", body("  - ", "    ")) });
+        return Ok(Splice {
+            start: at,
+            end: at,
+            text: format!("{lead}problems:{nl}{}", body("  - ", "    ")),
+        });
     };
     let Value::Seq(items) = &list.resolved().value else {
         return Err((list.pos.line, "problems 不是列表".to_owned()));
     };
     let (Some(first), Some(last)) = (items.first(), items.last()) else {
-        return Err((list.pos.line, "problems 是空的行内列表，无法原地追加".to_owned()));
+        return Err((
+            list.pos.line,
+            "problems 是空的行内列表，无法原地追加".to_owned(),
+        ));
     };
     // the first item's line gives the dash's place and the keys' indentation
     let key_col = first.pos.column - 1;
     let first_line = &text[lines.line_start(first.pos.line)..lines.line_end(first.pos.line)];
-    let dash_col = first_line.find('-').filter(|&d| d < key_col).ok_or((first.pos.line, "problems 的条目不是块列表".to_owned()))?;
-    let dash = format!("{}-{}", " ".repeat(dash_col), " ".repeat(key_col - dash_col - 1));
+    let dash_col = first_line
+        .find('-')
+        .filter(|&d| d < key_col)
+        .ok_or((first.pos.line, "problems 的条目不是块列表".to_owned()))?;
+    let dash = format!(
+        "{}-{}",
+        " ".repeat(dash_col),
+        " ".repeat(key_col - dash_col - 1)
+    );
     let at = lines.line_start(last_line(text, lines, last) + 1);
-    let lead = if at == text.len() && !text.ends_with('\n') { nl } else { "" };
-    Ok(Splice { start: at, end: at, text: format!("{lead}{}", body(&dash, &" ".repeat(key_col))) })
+    let lead = if at == text.len() && !text.ends_with('\n') {
+        nl
+    } else {
+        ""
+    };
+    Ok(Splice {
+        start: at,
+        end: at,
+        text: format!("{lead}{}", body(&dash, &" ".repeat(key_col))),
+    })
 }
 
 /// A value as a YAML scalar in `style`; a plain one that YAML would read otherwise is quoted.
 fn render(value: &str, style: Style) -> String {
     match style {
         Style::Plain if plain_ok(value) => value.to_owned(),
-        Style::Single if !value.contains(['\n', '\r']) => format!("'{}'", value.replace('\'', "''")),
+        Style::Single if !value.contains(['\n', '\r']) => {
+            format!("'{}'", value.replace('\'', "''"))
+        }
         _ => serde_json::to_string(value).unwrap_or_default(),
     }
 }
