@@ -130,7 +130,7 @@ fn row_of(book: &Path, sheet: &str, key: &str) -> u32 {
     let range = wb.worksheet_range(sheet).unwrap();
     let r = range
         .rows()
-        .position(|r| r[0].to_string() == key)
+        .position(|r| r[0] == *key)
         .unwrap_or_else(|| panic!("{key} not in {sheet}"));
     r as u32 + 1
 }
@@ -169,7 +169,7 @@ fn city_edits(trip: &Trip) -> Vec<String> {
     let tasks = wb.worksheet_range("任务进度").unwrap();
     let t = tasks
         .rows()
-        .position(|r| r[1].to_string() == "开张镇" && r[0] == Data::Float(1.0))
+        .position(|r| r[1] == *"开张镇" && r[0] == Data::Float(1.0))
         .unwrap() as u32
         + 1;
     edits.push(format!("任务进度!I{t}=n:0.8"));
@@ -278,7 +278,7 @@ fn filled_sheet_round_trips_into_yaml_and_ledger() {
     let row = |id: &str| {
         ledger
             .rows()
-            .find(|r| r[0].to_string() == id)
+            .find(|r| r[0] == *id)
             .map(|r| r.iter().map(|c| c.to_string()).collect::<Vec<_>>())
             .unwrap_or_else(|| panic!("{id} not in the ledger"))
     };
