@@ -156,8 +156,6 @@ fn city_edits(trip: &Trip) -> Vec<String> {
     let p = |id| row_of(&book, "问题台账", id);
     let new = row_of(&book, "问题台账", "2025-Q3-008") + 1;
     let (a, b, q) = (p("2025-Q2-003"), p("2025-Q2-005"), p("2025-Q3-007"));
-    let task = row_of(&book, "任务进度", "1");
-    let _ = task;
     let mut edits = vec![
         format!("问题台账!J{a}=已整改"),
         format!("问题台账!K{a}=d:2025-10-15"),
