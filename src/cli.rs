@@ -37,6 +37,10 @@ pub enum Command {
     Text(TextArgs),
     /// What changed in the documents between two git revisions of the content and templates.
     Diff(DiffArgs),
+    /// Write the fill-in workbooks (填报表) the towns return each quarter.
+    Export(ExportArgs),
+    /// Write what the towns filled in (returned 填报表) back into the YAML, in place.
+    Import(ImportArgs),
 }
 
 /// Where the project's folders are.
@@ -286,4 +290,37 @@ mod tests {
     fn cli_is_well_formed() {
         super::Cli::command().debug_assert();
     }
+}
+
+/// What `zyz export` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportWhat {
+    /// The fill-in workbooks: one per town and one for the whole city (问题台账, 任务进度).
+    Sheets,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[arg(value_enum)]
+    pub what: ExportWhat,
+    #[command(flatten)]
+    pub project: ProjectArgs,
+    /// The folder the workbooks go to (in a subfolder per plan year).
+    #[arg(long, default_value = "sheets", value_name = "DIR")]
+    pub out: PathBuf,
+    /// Only these towns (by id; repeatable); the city's workbook is written when none is given.
+    #[arg(long, value_name = "ID")]
+    pub town: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Returned workbooks (.xlsx), made by `zyz export sheets`.
+    #[arg(value_name = "FILE.xlsx", required = true)]
+    pub files: Vec<PathBuf>,
+    /// Print the changes as a diff of the YAML and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    #[command(flatten)]
+    pub project: ProjectArgs,
 }

@@ -32,6 +32,8 @@ pub mod archive;
 
 /// Extract: a document's text read back from the file alone (`zyz text`, `zyz diff`).
 pub mod extract;
+/// Writeback: returned fill-in workbooks (填报表) into the YAML, in place (`zyz import`).
+pub mod writeback;
 
 /// The build runner: the stages above as a handful of named steps.
 pub mod pipeline;

@@ -6,7 +6,9 @@ use crate::cli::Command;
 pub mod build;
 pub mod check;
 pub mod diff;
+pub mod export;
 pub mod fonts;
+pub mod import;
 pub mod issue;
 pub mod new;
 pub mod preview;
@@ -28,5 +30,7 @@ pub fn dispatch(command: Command) -> anyhow::Result<Exit> {
         Command::Preview(args) => preview::run(&args),
         Command::Text(args) => text::run(&args),
         Command::Diff(args) => diff::run(&args),
+        Command::Export(args) => export::run(&args),
+        Command::Import(args) => import::run(&args),
     }
 }

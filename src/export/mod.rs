@@ -6,6 +6,7 @@
 pub mod ofd;
 pub mod pdf;
 pub mod png;
+pub mod sheets;
 pub mod xlsx;
 
 use serde_json::Value;

@@ -9,6 +9,7 @@ mod application;
 mod assessment;
 mod ledger;
 mod numbers;
+pub mod sheets;
 mod titles;
 
 pub use assessment::add_days;

@@ -1,0 +1,147 @@
+//! Stage `writeback`: returned fill-in workbooks (填报表) into the YAML, in place. `read` takes a
+//! workbook apart with calamine; `changes` matches its rows to problems and tasks and compares
+//! each value with the YAML and with the hash of what the workbook was made from (edits,
+//! conflicts); `yamledit` rewrites only the changed scalars of a town's file at their source
+//! locations; `verify` loads and checks the edited content with the model and check stages and
+//! reports what the edits broke at the cell they came from. [`import`] does all of it and writes
+//! nothing: the caller writes [`Outcome::files`] (atomically, through the archive stage) only
+//! when [`Outcome::findings`] has no error.
+
+#![allow(
+    clippy::result_large_err,
+    reason = "a finding is the error; one per workbook or row, never in a hot loop"
+)]
+
+mod changes;
+mod read;
+mod verify;
+mod yamledit;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+pub use changes::Edit;
+pub use read::column_letters;
+
+use crate::diag::Diagnostic;
+use crate::model::{self, Content, Date};
+
+/// One file the import changes.
+#[derive(Debug, Clone)]
+pub struct FileChange {
+    /// Relative to the content folder.
+    pub rel: PathBuf,
+    /// Where it is (content folder joined).
+    pub path: PathBuf,
+    pub old: String,
+    pub new: String,
+}
+
+/// What importing the workbooks would do.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub files: Vec<FileChange>,
+    /// Errors (any means nothing may be written) and warnings, cells first.
+    pub findings: Vec<Diagnostic>,
+    /// How many workbooks were read.
+    pub books: usize,
+}
+
+impl Outcome {
+    pub fn has_errors(&self) -> bool {
+        self.findings.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// Reads the workbooks and works out the edited YAML; writes nothing.
+pub fn import(content_dir: &Path, files: &[PathBuf]) -> anyhow::Result<Outcome> {
+    let loaded = model::load(content_dir)?;
+    let mut out = Outcome {
+        books: files.len(),
+        ..Outcome::default()
+    };
+    let read: Vec<_> = files.par_iter().map(|f| read::read(f)).collect();
+    let mut books = Vec::new();
+    for r in read {
+        match r {
+            Ok(b) => books.push(b),
+            Err(d) => out.findings.push(d),
+        }
+    }
+    let changes = changes::changes(&loaded.content, &books);
+    out.findings.extend(changes.findings.iter().cloned());
+    let ids = new_ids(&loaded.content, &changes.towns);
+    let mut edited = BTreeMap::new();
+    for (town, (rel, edits)) in &changes.towns {
+        let path = content_dir.join(rel);
+        let old = std::fs::read_to_string(&path)?;
+        let town_ids = ids.get(town).map(Vec::as_slice).unwrap_or_default();
+        match yamledit::apply(&old, edits, town_ids) {
+            Ok(new) if new != old => {
+                edited.insert(rel.clone(), new.clone());
+                out.files.push(FileChange {
+                    rel: rel.clone(),
+                    path,
+                    old,
+                    new,
+                });
+            }
+            Ok(_) => {}
+            Err((line, message)) => out.findings.push(
+                Diagnostic::error(
+                    &path,
+                    line,
+                    1,
+                    "import.in-place",
+                    format!("无法原地修改：{message}"),
+                )
+                .with_hint("把表中的改动手工写入这个文件"),
+            ),
+        }
+    }
+    if !out.has_errors() && !edited.is_empty() {
+        out.findings
+            .extend(verify::verify(&loaded, &edited, &changes, &ids)?);
+    }
+    Ok(out)
+}
+
+/// Fresh ids for the new problems, per town in edit order: `YYYY-Qn-NNN` after the year and
+/// quarter of 发现时间, the serial one past the highest the city uses for that quarter (ids are
+/// unique city-wide; see `check`'s `problem.id` and `problem.duplicate-id`).
+fn new_ids(
+    content: &Content,
+    towns: &BTreeMap<String, (PathBuf, Vec<Edit>)>,
+) -> BTreeMap<String, Vec<String>> {
+    let mut highest: BTreeMap<String, u32> = BTreeMap::new();
+    for p in content.towns.iter().flat_map(|t| &t.problems) {
+        if let Some((prefix, serial)) = p.id.rsplit_once('-')
+            && let Ok(n) = serial.parse::<u32>()
+        {
+            let e = highest.entry(format!("{prefix}-")).or_default();
+            *e = (*e).max(n);
+        }
+    }
+    let mut out = BTreeMap::new();
+    for (town, (_, edits)) in towns {
+        for edit in edits {
+            let Edit::Append { fields } = edit else {
+                continue;
+            };
+            let found = fields
+                .iter()
+                .find(|(k, _)| *k == "found")
+                .and_then(|(_, v)| Date::parse(v).ok());
+            let prefix = found.map_or("0000-Q0-".to_owned(), |d| {
+                format!("{}-Q{}-", d.year, d.quarter())
+            });
+            let serial = highest.entry(prefix.clone()).or_default();
+            *serial += 1;
+            let id = format!("{prefix}{serial:03}");
+            out.entry(town.clone()).or_insert_with(Vec::new).push(id);
+        }
+    }
+    out
+}
