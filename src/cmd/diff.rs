@@ -151,7 +151,9 @@ fn details(report: &DocReport) -> String {
         out.push_str(&format!("  date: {a} → {b}\n"));
     }
     if report.layout_only {
-        out.push_str("  layout only: the text is the same, the pages differ\n");
+        out.push_str(
+            "  layout only: the text is the same, the PDF differs (layout, drawing or structure)\n",
+        );
     }
     for change in &report.changes {
         out.push_str(&format!("  {}: {}\n", place(change), excerpt(change, 20)));
