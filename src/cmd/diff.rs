@@ -40,7 +40,7 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<Exit> {
             );
         }
     }
-    let (reports, _built) = crate::compare::compare(&old, &new, jobs);
+    let reports = crate::compare::compare(&old, &new, jobs);
     let mut findings = Vec::new();
     let mut redlines = Vec::new();
     if let Some(dir) = &args.redline {

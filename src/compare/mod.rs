@@ -91,17 +91,13 @@ impl DocReport {
 }
 
 /// Both sides of a changed document, built.
-pub struct Built {
+struct Built {
     pub old: Result<InMemory, Vec<Diagnostic>>,
     pub new: Result<InMemory, Vec<Diagnostic>>,
 }
 
 /// Compares the documents of two versions; `jobs` threads typeset the changed ones.
-pub fn compare(
-    old: &Version,
-    new: &Version,
-    jobs: usize,
-) -> (Vec<DocReport>, BTreeMap<String, Built>) {
+pub fn compare(old: &Version, new: &Version, jobs: usize) -> Vec<DocReport> {
     let mut reports = Vec::new();
     let mut stale = Vec::new();
     let paths: std::collections::BTreeSet<&String> =
@@ -121,7 +117,7 @@ pub fn compare(
         reports.push(changed(&old.docs[path], &new.docs[path], &built[path]));
     }
     reports.sort_by(|a, b| a.path.cmp(&b.path));
-    (reports, built)
+    reports
 }
 
 /// The PDF identifier of a document built for comparison: the same on both sides, so the bytes
@@ -137,6 +133,7 @@ fn build_both(
     paths: &[String],
     jobs: usize,
 ) -> BTreeMap<String, Built> {
+    // old and new side of each path, one after the other: results pair up by position
     let work: Vec<(&Version, &Doc)> = paths
         .iter()
         .flat_map(|p| [(old, &old.docs[p]), (new, &new.docs[p])])
@@ -146,25 +143,25 @@ fn build_both(
     std::thread::scope(|scope| {
         for _ in 0..jobs.clamp(1, work.len().max(1)) {
             scope.spawn(|| {
-                while let Some(&(version, doc)) = work.get(next.fetch_add(1, Ordering::Relaxed)) {
+                loop {
+                    let k = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(&(version, doc)) = work.get(k) else {
+                        break;
+                    };
                     let context = doc.context.value();
                     let made = version
                         .session
                         .pdf_in_memory(doc, &context, "", &ident(&doc.path));
-                    let old_side = std::ptr::eq(version, old);
-                    done.lock()
-                        .unwrap()
-                        .insert((doc.path.clone(), old_side), made);
+                    done.lock().unwrap().insert(k, made);
                 }
             });
         }
     });
-    let mut done = done.into_inner().unwrap();
+    let mut made = done.into_inner().unwrap().into_values();
     paths
         .iter()
         .map(|p| {
-            let old = done.remove(&(p.clone(), true)).expect("built");
-            let new = done.remove(&(p.clone(), false)).expect("built");
+            let (old, new) = (made.next().expect("built"), made.next().expect("built"));
             (p.clone(), Built { old, new })
         })
         .collect()
