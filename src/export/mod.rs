@@ -3,11 +3,13 @@
 //! one a planned file names. `png` (page previews for `zyz preview`) makes several files of one
 //! document and stands beside the trait.
 
+pub mod docx;
 pub mod ofd;
 pub mod pdf;
 pub mod png;
 pub mod sheets;
 pub mod xlsx;
+pub mod xml;
 
 use serde_json::Value;
 use typst_layout::PagedDocument;
@@ -42,5 +44,6 @@ pub fn exporter(format: Format) -> &'static dyn Exporter {
         Format::Pdf => &pdf::Pdf,
         Format::Xlsx => &xlsx::LedgerXlsx,
         Format::Ofd => &ofd::Ofd,
+        Format::Docx => &docx::Docx,
     }
 }

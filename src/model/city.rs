@@ -49,17 +49,20 @@ pub enum OutputFormat {
     Pdf,
     /// OFD（GB/T 33190-2016）：`NAME.ofd`，写在 `NAME.pdf` 旁。
     Ofd,
+    /// DOCX（Word/WPS 可编辑稿）：`NAME.docx`，写在 `NAME.pdf` 旁；供修改，不作存档。
+    Docx,
 }
 
 impl OutputFormat {
     /// Every format, in the order names are listed.
-    pub const ALL: [OutputFormat; 2] = [OutputFormat::Pdf, OutputFormat::Ofd];
+    pub const ALL: [OutputFormat; 3] = [OutputFormat::Pdf, OutputFormat::Ofd, OutputFormat::Docx];
 
     /// The name configuration and the command line use (also the file extension).
     pub fn name(self) -> &'static str {
         match self {
             OutputFormat::Pdf => "pdf",
             OutputFormat::Ofd => "ofd",
+            OutputFormat::Docx => "docx",
         }
     }
 

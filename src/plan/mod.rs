@@ -137,6 +137,8 @@ pub enum Format {
     Xlsx,
     /// The document as OFD (GB/T 33190-2016), `NAME.ofd` beside `NAME.pdf`.
     Ofd,
+    /// The document as an editable Word draft (DOCX), `NAME.docx` beside `NAME.pdf`.
+    Docx,
 }
 
 impl Format {
@@ -146,6 +148,7 @@ impl Format {
         match format {
             OutputFormat::Pdf => None,
             OutputFormat::Ofd => Some(Format::Ofd),
+            OutputFormat::Docx => Some(Format::Docx),
         }
     }
 }

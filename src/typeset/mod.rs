@@ -16,11 +16,12 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, LazyLock, Mutex};
 
 use typst::diag::{FileError, FileResult, Severity as TypstSeverity, SourceDiagnostic};
-use typst::foundations::{Bytes, Datetime, Duration};
+use typst::foundations::{Bytes, Datetime, Dict, Duration, Value};
 use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
 use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
-use typst::{Library, LibraryExt as _, World, WorldExt as _};
+use typst::{Feature, Library, LibraryExt as _, World, WorldExt as _};
+use typst_html::HtmlDocument;
 use typst_layout::PagedDocument;
 
 use crate::diag::{Diagnostic, Severity};
@@ -82,6 +83,9 @@ pub struct Job {
 /// The process-wide typesetting engine.
 pub struct Typesetter {
     library: LazyHash<Library>,
+    /// The library of the DOCX target: HTML enabled, `sys.inputs.gongwen` = "docx" (gongwen.typ
+    /// then emits semantic elements; `export/docx/` writes them as WordprocessingML).
+    docx_library: LazyHash<Library>,
     fonts: Arc<FontSet>,
     /// The templates folder, canonicalised: the only place files are read from.
     root: PathBuf,
@@ -99,6 +103,7 @@ impl Typesetter {
         })?;
         Ok(Self {
             library: LazyHash::new(Library::default()),
+            docx_library: LazyHash::new(docx_library()),
             fonts,
             root,
             files: Mutex::new(HashMap::new()),
@@ -122,6 +127,7 @@ impl Typesetter {
             engine: self,
             main: Source::new(*MAIN_ID, job.source.clone()),
             date: job.date,
+            docx: false,
         };
         let warned = typst::compile::<PagedDocument>(&world);
         let warnings = self.convert(&world, &job.source_name, &warned.warnings);
@@ -135,12 +141,28 @@ impl Typesetter {
         }
     }
 
+    /// Compiles `job` for the DOCX target: the same source for Typst's HTML target, where
+    /// gongwen.typ emits its semantic elements. Only errors are returned (the HTML target warns
+    /// about every piece of page layout it leaves out, which is what the DOCX target wants).
+    pub fn compile_docx(&self, job: &Job) -> Result<HtmlDocument, Vec<Diagnostic>> {
+        let world = DocWorld {
+            engine: self,
+            main: Source::new(*MAIN_ID, job.source.clone()),
+            date: job.date,
+            docx: true,
+        };
+        typst::compile::<HtmlDocument>(&world)
+            .output
+            .map_err(|errors| self.convert(&world, &job.source_name, &errors))
+    }
+
     /// Turns Typst diagnostics about `job` (e.g. from the PDF export) into ours.
     pub fn diagnostics(&self, job: &Job, errors: &[SourceDiagnostic]) -> Vec<Diagnostic> {
         let world = DocWorld {
             engine: self,
             main: Source::new(*MAIN_ID, job.source.clone()),
             date: job.date,
+            docx: false,
         };
         self.convert(&world, &job.source_name, errors)
     }
@@ -199,11 +221,24 @@ impl Typesetter {
     }
 }
 
+/// The standard library with Typst's HTML target and the input that turns gongwen.typ's DOCX
+/// elements on.
+fn docx_library() -> Library {
+    let mut inputs = Dict::new();
+    inputs.insert("gongwen".into(), Value::Str("docx".into()));
+    Library::builder()
+        .with_features([Feature::Html].into_iter().collect())
+        .with_inputs(inputs)
+        .build()
+}
+
 /// The world of one document: its main source, the shared engine, its date.
 pub struct DocWorld<'a> {
     engine: &'a Typesetter,
     main: Source,
     date: Date,
+    /// Compiled for the DOCX target (its library).
+    docx: bool,
 }
 
 impl DocWorld<'_> {
@@ -253,7 +288,11 @@ impl DocWorld<'_> {
 
 impl World for DocWorld<'_> {
     fn library(&self) -> &LazyHash<Library> {
-        &self.engine.library
+        if self.docx {
+            &self.engine.docx_library
+        } else {
+            &self.engine.library
+        }
     }
 
     fn book(&self) -> &LazyHash<FontBook> {

@@ -1,0 +1,270 @@
+//! Export stage, DOCX: an editable Word/WPS draft of the document, from the same source as the
+//! PDF. The typeset stage compiles the generated Typst source for Typst's HTML target, where
+//! gongwen.typ emits semantic elements (roles such as the issuing mark, 文号, title, headings,
+//! tables, signature, 版记); `body.rs` writes that tree as WordprocessingML paragraphs, runs and
+//! tables, `styles.rs` the page setup in Word's own terms (A4, the 156 × 225 mm type area, the
+//! 22 × 28 document grid, styles per role with their east-Asian fonts, odd/even footers with a
+//! PAGE field). The package is deterministic: parts in a fixed order, dated the document date.
+//! Fonts are named, not embedded: the draft is for editing on the office's own machines.
+
+mod body;
+mod styles;
+mod table;
+
+use typst::model::Document as _;
+
+use super::xml::{Xml, zip_package};
+use super::{Exporter, Laid};
+use crate::diag::Diagnostic;
+use crate::typeset::fonts::Role;
+
+/// The DOCX exporter.
+pub struct Docx;
+
+impl Exporter for Docx {
+    fn name(&self) -> &'static str {
+        "docx"
+    }
+
+    fn export(&self, laid: &Laid) -> Result<Vec<u8>, Vec<Diagnostic>> {
+        let html = laid.typesetter.compile_docx(laid.job)?;
+        docx(laid, &html).map_err(|err| {
+            let path = laid.job.source_name.with_extension("docx");
+            vec![Diagnostic::error(path, 0, 0, "docx", err)]
+        })
+    }
+}
+
+/// The east-Asian font of every role gongwen.typ sets text in: the role's first family in
+/// `fonts.yaml` (installed here or not: the draft is opened elsewhere), the extra roles derived
+/// as gongwen.typ derives them.
+#[derive(Debug, Clone)]
+pub(crate) struct RoleFonts {
+    pub title: String,
+    pub body: String,
+    pub heading1: String,
+    pub heading2: String,
+    pub number: String,
+}
+
+impl RoleFonts {
+    fn of(laid: &Laid) -> Self {
+        let roles = laid.typesetter.fonts().roles();
+        let first = |role| roles.families(role)[0].clone();
+        Self {
+            title: first(Role::Title),
+            body: first(Role::Body),
+            heading1: first(Role::Heading1),
+            heading2: first(Role::Heading2),
+            number: first(Role::Number),
+        }
+    }
+
+    /// The font of a heading level (and of a run-in heading of that level).
+    pub fn heading(&self, level: u8) -> &str {
+        match level {
+            1 => &self.heading1,
+            2 => &self.heading2,
+            _ => &self.body,
+        }
+    }
+}
+
+/// The package's bytes.
+fn docx(laid: &Laid, html: &typst_html::HtmlDocument) -> Result<Vec<u8>, String> {
+    let fonts = RoleFonts::of(laid);
+    let written = body::write(html.root(), &fonts)?;
+    let mut parts = vec![
+        (
+            "[Content_Types].xml".to_owned(),
+            content_types(&written.media),
+        ),
+        ("_rels/.rels".to_owned(), package_rels()),
+        ("docProps/core.xml".to_owned(), core(laid)),
+        ("docProps/app.xml".to_owned(), app()),
+        (
+            "word/document.xml".to_owned(),
+            written.document.into_bytes(),
+        ),
+        (
+            "word/styles.xml".to_owned(),
+            styles::styles(&fonts, &written.config),
+        ),
+        ("word/settings.xml".to_owned(), styles::settings()),
+        (
+            "word/_rels/document.xml.rels".to_owned(),
+            document_rels(&written.media),
+        ),
+    ];
+    for (name, xml) in styles::footers(&written.config) {
+        parts.push((format!("word/{name}"), xml.into_bytes()));
+    }
+    for (name, png) in written.media {
+        parts.push((format!("word/media/{name}"), png));
+    }
+    zip_package(&parts, laid.doc.date)
+        .map_err(|err| format!("cannot write the DOCX package: {err}"))
+}
+
+const RELS_NS: &str = "http://schemas.openxmlformats.org/package/2006/relationships";
+pub(super) const REL: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+
+fn content_types(media: &[(String, Vec<u8>)]) -> Vec<u8> {
+    let ct = "application/vnd.openxmlformats-officedocument.wordprocessingml";
+    let mut xml = Xml::new(
+        "Types",
+        &[(
+            "xmlns",
+            "http://schemas.openxmlformats.org/package/2006/content-types".into(),
+        )],
+    );
+    let default = |xml: &mut Xml, ext: &str, ty: &str| {
+        xml.leaf_empty(
+            "Default",
+            &[("Extension", ext.into()), ("ContentType", ty.into())],
+        );
+    };
+    default(
+        &mut xml,
+        "rels",
+        "application/vnd.openxmlformats-package.relationships+xml",
+    );
+    default(&mut xml, "xml", "application/xml");
+    if !media.is_empty() {
+        default(&mut xml, "png", "image/png");
+    }
+    let parts = [
+        ("/word/document.xml", format!("{ct}.document.main+xml")),
+        ("/word/styles.xml", format!("{ct}.styles+xml")),
+        ("/word/settings.xml", format!("{ct}.settings+xml")),
+        ("/word/footer1.xml", format!("{ct}.footer+xml")),
+        ("/word/footer2.xml", format!("{ct}.footer+xml")),
+        (
+            "/docProps/core.xml",
+            "application/vnd.openxmlformats-package.core-properties+xml".into(),
+        ),
+        (
+            "/docProps/app.xml",
+            "application/vnd.openxmlformats-officedocument.extended-properties+xml".into(),
+        ),
+    ];
+    for (part, ty) in parts {
+        xml.leaf_empty(
+            "Override",
+            &[("PartName", part.into()), ("ContentType", ty)],
+        );
+    }
+    xml.finish("Types").into_bytes()
+}
+
+fn package_rels() -> Vec<u8> {
+    let mut xml = Xml::new("Relationships", &[("xmlns", RELS_NS.into())]);
+    let rel = |xml: &mut Xml, id: &str, ty: String, target: &str| {
+        xml.leaf_empty(
+            "Relationship",
+            &[("Id", id.into()), ("Type", ty), ("Target", target.into())],
+        );
+    };
+    rel(
+        &mut xml,
+        "rId1",
+        format!("{REL}/officeDocument"),
+        "word/document.xml",
+    );
+    rel(
+        &mut xml,
+        "rId2",
+        "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties"
+            .into(),
+        "docProps/core.xml",
+    );
+    rel(
+        &mut xml,
+        "rId3",
+        format!("{REL}/extended-properties"),
+        "docProps/app.xml",
+    );
+    xml.finish("Relationships").into_bytes()
+}
+
+/// The document part's relationships: styles, settings, the two footers, the pictures
+/// (`rIdImgN` as `body.rs` names them).
+fn document_rels(media: &[(String, Vec<u8>)]) -> Vec<u8> {
+    let mut xml = Xml::new("Relationships", &[("xmlns", RELS_NS.into())]);
+    let mut rel = |id: String, kind: &str, target: &str| {
+        xml.leaf_empty(
+            "Relationship",
+            &[
+                ("Id", id),
+                ("Type", format!("{REL}/{kind}")),
+                ("Target", target.into()),
+            ],
+        );
+    };
+    rel("rIdStyles".into(), "styles", "styles.xml");
+    rel("rIdSettings".into(), "settings", "settings.xml");
+    rel("rIdFooterOdd".into(), "footer", "footer1.xml");
+    rel("rIdFooterEven".into(), "footer", "footer2.xml");
+    for (n, (name, _)) in media.iter().enumerate() {
+        rel(
+            format!("rIdImg{}", n + 1),
+            "image",
+            &format!("media/{name}"),
+        );
+    }
+    xml.finish("Relationships").into_bytes()
+}
+
+/// Title, author, subject, keywords and the document date (never the clock).
+fn core(laid: &Laid) -> Vec<u8> {
+    let info = laid.document.info();
+    let date = laid.doc.date;
+    let stamp = format!(
+        "{:04}-{:02}-{:02}T00:00:00Z",
+        date.year, date.month, date.day
+    );
+    let mut xml = Xml::new(
+        "cp:coreProperties",
+        &[
+            (
+                "xmlns:cp",
+                "http://schemas.openxmlformats.org/package/2006/metadata/core-properties".into(),
+            ),
+            ("xmlns:dc", "http://purl.org/dc/elements/1.1/".into()),
+            ("xmlns:dcterms", "http://purl.org/dc/terms/".into()),
+            (
+                "xmlns:xsi",
+                "http://www.w3.org/2001/XMLSchema-instance".into(),
+            ),
+        ],
+    );
+    if let Some(title) = &info.title {
+        xml.leaf("dc:title", &[], title);
+    }
+    if let Some(author) = info.author.first() {
+        xml.leaf("dc:creator", &[], author);
+    }
+    xml.leaf("dc:subject", &[], laid.doc.kind);
+    let keywords: Vec<String> = info.keywords.iter().map(ToString::to_string).collect();
+    xml.leaf("cp:keywords", &[], &keywords.join(", "));
+    for name in ["dcterms:created", "dcterms:modified"] {
+        xml.leaf(name, &[("xsi:type", "dcterms:W3CDTF".into())], &stamp);
+    }
+    xml.finish("cp:coreProperties").into_bytes()
+}
+
+fn app() -> Vec<u8> {
+    let mut xml = Xml::new(
+        "Properties",
+        &[(
+            "xmlns",
+            "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties".into(),
+        )],
+    );
+    xml.leaf(
+        "Application",
+        &[],
+        concat!("zyz ", env!("CARGO_PKG_VERSION")),
+    );
+    xml.finish("Properties").into_bytes()
+}

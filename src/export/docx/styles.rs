@@ -1,0 +1,655 @@
+//! DOCX export, the layout in Word's own terms: paragraph and run properties (written in the
+//! schema's element order), the styles per GB/T 9704 role with their east-Asian fonts and sizes,
+//! the settings, the page setup of a section (A4, margins for the 156 × 225 mm type area, the
+//! 22 lines × 28 characters document grid) and the odd/even footers with a PAGE field.
+
+use super::RoleFonts;
+use crate::export::xml::Xml;
+
+/// The WordprocessingML namespace.
+pub(super) const W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
+/// The type area's width: 156 mm in twentieths of a point.
+pub(super) const TYPE_WIDTH: i32 = 8844;
+/// The turned type area's width (landscape sections): 225 mm.
+pub(super) const TYPE_HEIGHT: i32 = 12756;
+/// Every character 0.25 pt narrower (in twips): 28 characters of 16 pt to a 156 mm line.
+pub(super) const CONDENSED: i32 = -5;
+/// Baseline to baseline: 225 mm / 22 = 579.8 twips, rounded down so that 22 lines fit.
+pub(super) const PITCH: i32 = 579;
+
+/// `n` characters of the body grid (156 mm / 28 each) in twips.
+pub(super) fn chars(n: f64) -> i32 {
+    (n * f64::from(TYPE_WIDTH) / 28.0).round() as i32
+}
+
+/// What the document's root element says about the whole document (gongwen.typ's settings).
+#[derive(Debug, Clone)]
+pub(super) struct Config {
+    /// The 版头 red as `RRGGBB`.
+    pub red: String,
+    pub title_bold: bool,
+    pub mark_bold: bool,
+    pub page_numbers: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            red: "E60012".into(),
+            title_bold: true,
+            mark_bold: true,
+            page_numbers: true,
+        }
+    }
+}
+
+/// Run properties.
+#[derive(Debug, Clone, Default)]
+pub(super) struct RPr {
+    pub font: Option<String>,
+    pub bold: Option<bool>,
+    pub color: Option<String>,
+    /// Character spacing in twips (negative: condensed).
+    pub spacing: Option<i32>,
+    /// Horizontal scale in percent (长体 of a long issuing mark).
+    pub scale: Option<u32>,
+    /// Size in points.
+    pub size: Option<f64>,
+    pub underline: bool,
+}
+
+impl RPr {
+    pub fn write(&self, xml: &mut Xml) {
+        let mut inner = Xml::fragment();
+        if let Some(font) = &self.font {
+            inner.leaf_empty("w:rFonts", &fonts(font));
+        }
+        if let Some(bold) = self.bold {
+            inner.leaf_empty("w:b", &[("w:val", on(bold))]);
+            inner.leaf_empty("w:bCs", &[("w:val", on(bold))]);
+        }
+        if let Some(color) = &self.color {
+            inner.leaf_empty("w:color", &[("w:val", color.clone())]);
+        }
+        if let Some(spacing) = self.spacing {
+            inner.leaf_empty("w:spacing", &[("w:val", spacing.to_string())]);
+        }
+        if let Some(scale) = self.scale {
+            inner.leaf_empty("w:w", &[("w:val", scale.to_string())]);
+        }
+        if let Some(size) = self.size {
+            let half = ((size * 2.0).round() as i64).to_string();
+            inner.leaf_empty("w:sz", &[("w:val", half.clone())]);
+            inner.leaf_empty("w:szCs", &[("w:val", half)]);
+        }
+        if self.underline {
+            inner.leaf_empty("w:u", &[("w:val", "single".into())]);
+        }
+        let inner = inner.into_markup();
+        if !inner.is_empty() {
+            xml.open("w:rPr", &[]);
+            xml.raw(&inner);
+            xml.close("w:rPr");
+        }
+    }
+}
+
+fn on(value: bool) -> String {
+    if value { "1" } else { "0" }.into()
+}
+
+/// One family in every font slot, the east-Asian one first among them.
+fn fonts(family: &str) -> Vec<(&'static str, String)> {
+    ["w:ascii", "w:eastAsia", "w:hAnsi", "w:cs"]
+        .into_iter()
+        .map(|slot| (slot, family.to_owned()))
+        .collect()
+}
+
+/// Indents in twips; `first` below zero is a hanging indent.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct Ind {
+    pub left: i32,
+    pub right: i32,
+    pub first: i32,
+}
+
+/// A paragraph border: below it (the red rule), or all round (a boxed remark).
+#[derive(Debug, Clone)]
+pub(super) enum Border {
+    Bottom {
+        color: String,
+        /// Eighths of a point.
+        size: u32,
+    },
+    Box,
+}
+
+/// Paragraph properties.
+#[derive(Debug, Clone, Default)]
+pub(super) struct PPr {
+    pub style: Option<&'static str>,
+    pub keep_next: bool,
+    pub page_break: bool,
+    pub border: Option<Border>,
+    /// Tab stops: (`left`/`right`, position in twips).
+    pub tabs: Vec<(&'static str, i32)>,
+    /// Off the document grid (banner, tables, 版记: their own line heights).
+    pub no_grid: bool,
+    pub before: Option<i32>,
+    pub after: Option<i32>,
+    /// Line spacing: (value, `auto`/`exact`/`atLeast`).
+    pub line: Option<(i32, &'static str)>,
+    pub ind: Option<Ind>,
+    pub jc: Option<&'static str>,
+    /// A section ends with this paragraph (its `w:sectPr` markup).
+    pub sect: Option<String>,
+}
+
+impl PPr {
+    pub fn write(&self, xml: &mut Xml) {
+        xml.open("w:pPr", &[]);
+        if let Some(style) = self.style {
+            xml.leaf_empty("w:pStyle", &[("w:val", style.into())]);
+        }
+        if self.keep_next {
+            xml.leaf_empty("w:keepNext", &[]);
+        }
+        if self.page_break {
+            xml.leaf_empty("w:pageBreakBefore", &[]);
+        }
+        if let Some(border) = &self.border {
+            write_border(xml, border);
+        }
+        if !self.tabs.is_empty() {
+            xml.open("w:tabs", &[]);
+            for (kind, pos) in &self.tabs {
+                xml.leaf_empty(
+                    "w:tab",
+                    &[("w:val", (*kind).into()), ("w:pos", pos.to_string())],
+                );
+            }
+            xml.close("w:tabs");
+        }
+        if self.no_grid {
+            xml.leaf_empty("w:snapToGrid", &[("w:val", "0".into())]);
+        }
+        self.write_spacing(xml);
+        if let Some(ind) = self.ind {
+            let mut attrs = vec![
+                ("w:left", ind.left.to_string()),
+                ("w:right", ind.right.to_string()),
+            ];
+            if ind.first < 0 {
+                attrs.push(("w:hanging", (-ind.first).to_string()));
+            } else {
+                attrs.push(("w:firstLine", ind.first.to_string()));
+            }
+            xml.leaf_empty("w:ind", &attrs);
+        }
+        if let Some(jc) = self.jc {
+            xml.leaf_empty("w:jc", &[("w:val", jc.into())]);
+        }
+        if let Some(sect) = &self.sect {
+            xml.raw(sect);
+        }
+        xml.close("w:pPr");
+    }
+
+    fn write_spacing(&self, xml: &mut Xml) {
+        let mut attrs = Vec::new();
+        if let Some(before) = self.before {
+            attrs.push(("w:before", before.to_string()));
+        }
+        if let Some(after) = self.after {
+            attrs.push(("w:after", after.to_string()));
+        }
+        if let Some((line, rule)) = self.line {
+            attrs.push(("w:line", line.to_string()));
+            attrs.push(("w:lineRule", rule.into()));
+        }
+        if !attrs.is_empty() {
+            xml.leaf_empty("w:spacing", &attrs);
+        }
+    }
+}
+
+fn write_border(xml: &mut Xml, border: &Border) {
+    xml.open("w:pBdr", &[]);
+    let line = |xml: &mut Xml, side: &str, color: &str, size: u32, space: u32| {
+        xml.leaf_empty(
+            side,
+            &[
+                ("w:val", "single".into()),
+                ("w:sz", size.to_string()),
+                ("w:space", space.to_string()),
+                ("w:color", color.into()),
+            ],
+        );
+    };
+    match border {
+        Border::Bottom { color, size } => line(xml, "w:bottom", color, *size, 0),
+        Border::Box => {
+            for side in ["w:top", "w:left", "w:bottom", "w:right"] {
+                line(xml, side, "000000", 4, 4);
+            }
+        }
+    }
+    xml.close("w:pBdr");
+}
+
+/// The page setup of a section: A4 portrait with GB/T 9704's margins and the 22 × 28 grid, or A4
+/// landscape (横排 tables) with the margins turned, and the footers of every section.
+pub(super) fn sect_pr(landscape: bool) -> String {
+    let mut xml = Xml::fragment();
+    xml.open("w:sectPr", &[]);
+    for (kind, id) in [("default", "rIdFooterOdd"), ("even", "rIdFooterEven")] {
+        xml.leaf_empty(
+            "w:footerReference",
+            &[("w:type", kind.into()), ("r:id", id.into())],
+        );
+    }
+    let mm = |v: f64| ((v * 1440.0 / 25.4).round() as i32).to_string();
+    if landscape {
+        xml.leaf_empty(
+            "w:pgSz",
+            &[
+                ("w:w", "16838".into()),
+                ("w:h", "11906".into()),
+                ("w:orient", "landscape".into()),
+            ],
+        );
+        let margins = [
+            ("w:top", 28.0),
+            ("w:right", 37.0),
+            ("w:bottom", 26.0),
+            ("w:left", 35.0),
+        ];
+        let mut attrs: Vec<_> = margins.iter().map(|(k, v)| (*k, mm(*v))).collect();
+        attrs.extend([
+            ("w:header", mm(15.0)),
+            ("w:footer", mm(12.0)),
+            ("w:gutter", "0".into()),
+        ]);
+        xml.leaf_empty("w:pgMar", &attrs);
+        xml.leaf_empty("w:docGrid", &[("w:linePitch", "312".into())]);
+    } else {
+        xml.leaf_empty(
+            "w:pgSz",
+            &[("w:w", "11906".into()), ("w:h", "16838".into())],
+        );
+        let margins = [
+            ("w:top", 37.0),
+            ("w:right", 26.0),
+            ("w:bottom", 35.0),
+            ("w:left", 28.0),
+        ];
+        let mut attrs: Vec<_> = margins.iter().map(|(k, v)| (*k, mm(*v))).collect();
+        // the page number's dashes 7 mm below the type area (§7.5)
+        attrs.extend([
+            ("w:header", mm(15.0)),
+            ("w:footer", mm(23.5)),
+            ("w:gutter", "0".into()),
+        ]);
+        xml.leaf_empty("w:pgMar", &attrs);
+        // 22 lines of 28 characters. Word's character grid would set 28 characters of 16 pt in
+        // 156 mm by squeezing each to 15.785 pt (charSpace -879/4096 pt); LibreOffice gives a
+        // glyph wider than its cell two cells (about 20 characters a line). So the grid is of
+        // lines, and the 28 characters come from the text: every style is condensed by 0.25 pt
+        // (15.75 pt a character, 28 to a line in both).
+        xml.leaf_empty(
+            "w:docGrid",
+            &[
+                ("w:type", "lines".into()),
+                ("w:linePitch", PITCH.to_string()),
+            ],
+        );
+    }
+    xml.close("w:sectPr");
+    xml.into_markup()
+}
+
+/// `word/settings.xml`: odd and even footers differ (page numbers right and left).
+pub(super) fn settings() -> Vec<u8> {
+    let mut xml = Xml::new("w:settings", &[("xmlns:w", W.into())]);
+    xml.leaf_empty("w:evenAndOddHeaders", &[]);
+    xml.leaf_empty("w:defaultTabStop", &[("w:val", chars(2.0).to_string())]);
+    xml.leaf_empty(
+        "w:characterSpacingControl",
+        &[("w:val", "compressPunctuation".into())],
+    );
+    xml.open("w:compat", &[]);
+    xml.leaf_empty(
+        "w:compatSetting",
+        &[
+            ("w:name", "compatibilityMode".into()),
+            ("w:uri", "http://schemas.microsoft.com/office/word".into()),
+            ("w:val", "15".into()),
+        ],
+    );
+    xml.close("w:compat");
+    xml.finish("w:settings").into_bytes()
+}
+
+/// The odd and even footers: "— N —" in the number font at 14 pt (4号), odd pages right and even
+/// pages left, one character in from the edge of the type area (§7.5); N is a PAGE field.
+pub(super) fn footers(config: &Config) -> Vec<(&'static str, String)> {
+    [("footer1.xml", "right"), ("footer2.xml", "left")]
+        .into_iter()
+        .map(|(name, side)| (name, footer(config, side)))
+        .collect()
+}
+
+fn footer(config: &Config, side: &'static str) -> String {
+    let mut xml = Xml::new(
+        "w:ftr",
+        &[("xmlns:w", W.into()), ("xmlns:r", super::REL.into())],
+    );
+    xml.open("w:p", &[]);
+    let one = chars(1.0);
+    let ind = if side == "right" {
+        Ind {
+            right: one,
+            ..Ind::default()
+        }
+    } else {
+        Ind {
+            left: one,
+            ..Ind::default()
+        }
+    };
+    PPr {
+        style: Some("Footer"),
+        ind: Some(ind),
+        jc: Some(side),
+        ..PPr::default()
+    }
+    .write(&mut xml);
+    if config.page_numbers {
+        run_text(&mut xml, "— ");
+        xml.open("w:fldSimple", &[("w:instr", " PAGE ".into())]);
+        run_text(&mut xml, "1");
+        xml.close("w:fldSimple");
+        run_text(&mut xml, " —");
+    }
+    xml.close("w:p");
+    xml.finish("w:ftr")
+}
+
+fn run_text(xml: &mut Xml, text: &str) {
+    xml.open("w:r", &[]);
+    xml.leaf("w:t", &[("xml:space", "preserve".into())], text);
+    xml.close("w:r");
+}
+
+/// One paragraph style: its id, name, paragraph and run properties.
+struct Style {
+    id: &'static str,
+    name: &'static str,
+    outline: Option<u8>,
+    ppr: PPr,
+    rpr: RPr,
+}
+
+/// `word/styles.xml`: the defaults (the body font at 三号, 16 pt, on the grid) and one style per
+/// role.
+pub(super) fn styles(fonts: &RoleFonts, config: &Config) -> Vec<u8> {
+    let mut xml = Xml::new("w:styles", &[("xmlns:w", W.into())]);
+    xml.open("w:docDefaults", &[]);
+    xml.open("w:rPrDefault", &[]);
+    let condensed = Some(CONDENSED);
+    RPr {
+        font: Some(fonts.body.clone()),
+        size: Some(16.0),
+        spacing: condensed,
+        ..RPr::default()
+    }
+    .write(&mut xml);
+    xml.close("w:rPrDefault");
+    xml.open("w:pPrDefault", &[]);
+    PPr {
+        after: Some(0),
+        line: Some((240, "auto")),
+        ..PPr::default()
+    }
+    .write(&mut xml);
+    xml.close("w:pPrDefault");
+    xml.close("w:docDefaults");
+    for style in role_styles(fonts, config) {
+        write_style(&mut xml, &style);
+    }
+    xml.finish("w:styles").into_bytes()
+}
+
+fn write_style(xml: &mut Xml, style: &Style) {
+    let mut attrs = vec![
+        ("w:type", "paragraph".to_owned()),
+        ("w:styleId", style.id.into()),
+    ];
+    if style.id == "Normal" {
+        attrs.push(("w:default", "1".into()));
+    }
+    xml.open("w:style", &attrs);
+    xml.leaf_empty("w:name", &[("w:val", style.name.into())]);
+    if style.id != "Normal" {
+        xml.leaf_empty("w:basedOn", &[("w:val", "Normal".into())]);
+        xml.leaf_empty("w:next", &[("w:val", "Normal".into())]);
+    }
+    xml.leaf_empty("w:qFormat", &[]);
+    let mut ppr = style.ppr.clone();
+    ppr.style = None;
+    let mut ppr_xml = Xml::fragment();
+    ppr.write(&mut ppr_xml);
+    let mut markup = ppr_xml.into_markup();
+    if let Some(level) = style.outline {
+        let tag = format!("<w:outlineLvl w:val=\"{level}\"/></w:pPr>");
+        markup = markup.replacen("</w:pPr>", &tag, 1);
+    }
+    xml.raw(&markup);
+    style.rpr.write(xml);
+    xml.close("w:style");
+}
+
+fn role_styles(fonts: &RoleFonts, config: &Config) -> Vec<Style> {
+    let body_indent = Ind {
+        first: chars(2.0),
+        ..Ind::default()
+    };
+    let flush = Ind::default();
+    let font = |f: &str| Some(f.to_owned());
+    let style = |id, name, ppr, rpr| Style {
+        id,
+        name,
+        outline: None,
+        ppr,
+        rpr,
+    };
+    let mut all = vec![style(
+        "Normal",
+        "Normal",
+        PPr {
+            ind: Some(body_indent),
+            jc: Some("both"),
+            ..PPr::default()
+        },
+        RPr::default(),
+    )];
+    for level in 1..=4u8 {
+        let (id, name) = HEADINGS[usize::from(level) - 1];
+        all.push(Style {
+            id,
+            name,
+            outline: Some(level - 1),
+            ppr: PPr {
+                keep_next: true,
+                ind: Some(body_indent),
+                jc: Some("both"),
+                ..PPr::default()
+            },
+            rpr: RPr {
+                font: font(fonts.heading(level)),
+                bold: Some(false),
+                ..RPr::default()
+            },
+        });
+    }
+    let centred = |keep_next| PPr {
+        keep_next,
+        ind: Some(flush),
+        jc: Some("center"),
+        ..PPr::default()
+    };
+    all.extend([
+        style(
+            "zyzTitle",
+            "公文标题",
+            centred(true),
+            RPr {
+                font: font(&fonts.title),
+                bold: Some(config.title_bold),
+                size: Some(22.0),
+                ..RPr::default()
+            },
+        ),
+        style(
+            "zyzMark",
+            "发文机关标志",
+            PPr {
+                no_grid: true,
+                ..centred(false)
+            },
+            RPr {
+                font: font(&fonts.title),
+                bold: Some(config.mark_bold),
+                color: Some(config.red.clone()),
+                ..RPr::default()
+            },
+        ),
+        style("zyzNumber", "发文字号", centred(false), RPr::default()),
+        style(
+            "zyzRecipients",
+            "主送机关",
+            PPr {
+                ind: Some(flush),
+                jc: Some("both"),
+                ..PPr::default()
+            },
+            RPr::default(),
+        ),
+        style(
+            "zyzAttachment",
+            "附件说明",
+            PPr {
+                jc: Some("left"),
+                ..PPr::default()
+            },
+            RPr::default(),
+        ),
+        style(
+            "zyzSignature",
+            "发文机关署名和成文日期",
+            PPr {
+                jc: Some("right"),
+                ..PPr::default()
+            },
+            RPr::default(),
+        ),
+        style(
+            "zyzNote",
+            "附注",
+            PPr {
+                ind: Some(body_indent),
+                ..PPr::default()
+            },
+            RPr::default(),
+        ),
+        style(
+            "zyzAttachmentNumber",
+            "附件标识",
+            PPr {
+                keep_next: true,
+                ind: Some(flush),
+                jc: Some("left"),
+                ..PPr::default()
+            },
+            RPr {
+                font: font(&fonts.heading1),
+                ..RPr::default()
+            },
+        ),
+        style(
+            "zyzCaption",
+            "表题",
+            centred(true),
+            RPr {
+                font: font(&fonts.heading1),
+                ..RPr::default()
+            },
+        ),
+        style(
+            "zyzTable",
+            "表格文字",
+            PPr {
+                no_grid: true,
+                ind: Some(flush),
+                jc: Some("left"),
+                ..PPr::default()
+            },
+            RPr::default(),
+        ),
+        style(
+            "zyzTableHeader",
+            "表头",
+            PPr {
+                no_grid: true,
+                ind: Some(flush),
+                jc: Some("center"),
+                ..PPr::default()
+            },
+            RPr {
+                font: font(&fonts.heading1),
+                ..RPr::default()
+            },
+        ),
+        style(
+            "zyzColophon",
+            "版记",
+            PPr {
+                no_grid: true,
+                ind: Some(Ind {
+                    left: chars(1.0) * 14 / 16,
+                    right: chars(1.0) * 14 / 16,
+                    first: 0,
+                }),
+                jc: Some("both"),
+                ..PPr::default()
+            },
+            RPr {
+                size: Some(14.0),
+                ..RPr::default()
+            },
+        ),
+        style(
+            "Footer",
+            "footer",
+            PPr {
+                no_grid: true,
+                ..PPr::default()
+            },
+            RPr {
+                font: font(&fonts.number),
+                size: Some(14.0),
+                ..RPr::default()
+            },
+        ),
+    ]);
+    all
+}
+
+/// Word's built-in heading styles (ids and names), so the navigation pane lists the headings.
+const HEADINGS: [(&str, &str); 4] = [
+    ("Heading1", "heading 1"),
+    ("Heading2", "heading 2"),
+    ("Heading3", "heading 3"),
+    ("Heading4", "heading 4"),
+];
