@@ -110,7 +110,7 @@ fn is_inline(node: &HtmlNode) -> bool {
 }
 
 /// Width of a text in characters of the body size: full-width characters 1, others ½.
-fn width_in_chars(text: &str) -> f64 {
+pub(super) fn width_in_chars(text: &str) -> f64 {
     text.chars()
         .map(|c| if (c as u32) < 0x2E80 { 0.5 } else { 1.0 })
         .sum()
@@ -188,11 +188,7 @@ impl Writer<'_> {
             }
             Some("attachments") => self.attachments(el),
             Some("signature") => self.signature(el),
-            Some("colophon") => {
-                let markup = table::colophon(self, el)?;
-                self.push_table(markup);
-                Ok(())
-            }
+            Some("colophon") => self.colophon(el),
             Some("landscape") => self.landscape(el),
             Some("align") => {
                 let side = match attr(el, "data-side") {
@@ -446,6 +442,42 @@ impl Writer<'_> {
         Ok(())
     }
 
+    /// 版记 (§7.4): 抄送 and 印发 lines in 4号, one grid line each, between rules as wide as the
+    /// type area (0.35 mm above and below, 0.25 mm between), the organ left and the date 印发
+    /// right; after the signature at the end of the document. (A frame at the foot of the type
+    /// area, `w:framePr`, is lost on LibreOffice, which then drops its rules too.)
+    fn colophon(&mut self, el: &HtmlElement) -> Result<(), String> {
+        let lines: Vec<&HtmlElement> = el
+            .children
+            .iter()
+            .filter_map(|n| {
+                if let HtmlNode::Element(line) = n {
+                    Some(line)
+                } else {
+                    None
+                }
+            })
+            .collect();
+        let indent = chars(1.0) * 14 / 16;
+        let width = self.width();
+        for (i, line) in lines.iter().enumerate() {
+            let last = i + 1 == lines.len();
+            let ppr = PPr {
+                style: Some("zyzColophon"),
+                border: Some(Border::Colophon {
+                    top: i == 0,
+                    bottom: if last { 8 } else { 6 },
+                }),
+                tabs: vec![("right", width - indent)],
+                line: Some((PITCH, "exact")),
+                ..PPr::default()
+            };
+            let runs = self.runs(&line.children, &RPr::default())?;
+            self.para(ppr, runs);
+        }
+        Ok(())
+    }
+
     /// A landscape section (横排 tables): the portrait section before it ends, the tables are set
     /// 225 mm wide, and the section after it is portrait again.
     fn landscape(&mut self, el: &HtmlElement) -> Result<(), String> {
@@ -670,12 +702,28 @@ impl Writer<'_> {
         self.media.push((format!("image{n}.png"), png));
         let size = frame.inner.size();
         let emu = |pt: f64| ((pt * 12700.0).round() as i64).to_string();
-        Ok(drawing(n, &emu(size.x.to_pt()), &emu(size.y.to_pt())))
+        let mut words = Vec::new();
+        frame_text(&frame.inner, &mut words);
+        let alt = words.join(" ");
+        Ok(drawing(n, &emu(size.x.to_pt()), &emu(size.y.to_pt()), &alt))
     }
 }
 
-/// The inline drawing of picture `n` (relationship `rIdImgN`), `cx` × `cy` EMU.
-fn drawing(n: usize, cx: &str, cy: &str) -> String {
+/// The text drawn in a frame, run by run in drawing order: the picture's alternative text (what a
+/// screen reader says, what a search finds).
+fn frame_text(frame: &typst::layout::Frame, out: &mut Vec<String>) {
+    for (_, item) in frame.items() {
+        match item {
+            typst::layout::FrameItem::Group(group) => frame_text(&group.frame, out),
+            typst::layout::FrameItem::Text(text) => out.push(text.text.to_string()),
+            _ => {}
+        }
+    }
+}
+
+/// The inline drawing of picture `n` (relationship `rIdImgN`), `cx` × `cy` EMU, described by
+/// `alt`.
+fn drawing(n: usize, cx: &str, cy: &str, alt: &str) -> String {
     let mut xml = Xml::fragment();
     xml.open("w:r", &[]);
     xml.open("w:drawing", &[]);
@@ -691,7 +739,12 @@ fn drawing(n: usize, cx: &str, cy: &str) -> String {
     );
     xml.leaf_empty("wp:extent", &[("cx", cx.into()), ("cy", cy.into())]);
     let name = format!("图{n}");
-    xml.leaf_empty("wp:docPr", &[("id", n.to_string()), ("name", name.clone())]);
+    let doc_pr = [
+        ("id", n.to_string()),
+        ("name", name.clone()),
+        ("descr", alt.to_owned()),
+    ];
+    xml.leaf_empty("wp:docPr", &doc_pr);
     xml.open("a:graphic", &[]);
     xml.open(
         "a:graphicData",

@@ -1,6 +1,5 @@
 //! DOCX export, tables: gongwen.typ's tables with the PDF's column widths, thin rules, the header
-//! row repeated on every page (`w:tblHeader`) in the header face; the application's opinion boxes;
-//! the 版记 as a borderless table with its three rules, floated to the foot of the last page.
+//! row repeated on every page (`w:tblHeader`) in the header face; the application's opinion boxes.
 
 use typst_html::{HtmlElement, HtmlNode, tag};
 
@@ -255,66 +254,4 @@ fn rule(xml: &mut Xml, side: &str, size: u32) {
             ("w:color", "000000".into()),
         ],
     );
-}
-
-/// 版记 (§7.4): 抄送 and 印发 lines in 4号 between rules as wide as the type area (0.35 mm first
-/// and last, 0.25 mm between), the issuing organ left and the date 印发 right; floated to the foot
-/// of the type area of the page it ends on.
-pub(super) fn colophon(writer: &mut Writer, el: &HtmlElement) -> Result<String, String> {
-    let width = writer.width();
-    let mut xml = Xml::fragment();
-    xml.open("w:tbl", &[]);
-    xml.open("w:tblPr", &[]);
-    xml.leaf_empty(
-        "w:tblpPr",
-        &[
-            ("w:leftFromText", "0".into()),
-            ("w:rightFromText", "0".into()),
-            ("w:vertAnchor", "margin".into()),
-            ("w:horzAnchor", "margin".into()),
-            ("w:tblpXSpec", "center".into()),
-            ("w:tblpYSpec", "bottom".into()),
-        ],
-    );
-    xml.leaf_empty(
-        "w:tblW",
-        &[("w:w", width.to_string()), ("w:type", "dxa".into())],
-    );
-    xml.open("w:tblBorders", &[]);
-    rule(&mut xml, "w:top", 8);
-    rule(&mut xml, "w:bottom", 8);
-    rule(&mut xml, "w:insideH", 6);
-    xml.close("w:tblBorders");
-    xml.leaf_empty("w:tblLayout", &[("w:type", "fixed".into())]);
-    cell_margins(&mut xml, "0", "0");
-    xml.close("w:tblPr");
-    xml.open("w:tblGrid", &[]);
-    xml.leaf_empty("w:gridCol", &[("w:w", width.to_string())]);
-    xml.close("w:tblGrid");
-    let indent = chars(1.0) * 14 / 16;
-    for node in &el.children {
-        let HtmlNode::Element(line) = node else {
-            continue;
-        };
-        xml.open("w:tr", &[]);
-        xml.open("w:trPr", &[]);
-        xml.leaf_empty(
-            "w:trHeight",
-            &[("w:val", PITCH.to_string()), ("w:hRule", "atLeast".into())],
-        );
-        xml.close("w:trPr");
-        let format = CellFormat {
-            ppr: PPr {
-                style: Some("zyzColophon"),
-                tabs: vec![("right", width - indent)],
-                ..PPr::default()
-            },
-            rpr: RPr::default(),
-            valign: "center",
-        };
-        write_cell(writer, &mut xml, line, width, &format)?;
-        xml.close("w:tr");
-    }
-    xml.close("w:tbl");
-    Ok(xml.into_markup())
 }
