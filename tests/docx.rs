@@ -65,7 +65,7 @@ fn document_text(docx: &Path) -> String {
     out
 }
 
-fn find<'a>(out: &'a Path, suffix: &str) -> PathBuf {
+fn find(out: &Path, suffix: &str) -> PathBuf {
     files(out, "docx")
         .into_iter()
         .find(|p| p.to_string_lossy().ends_with(suffix))
@@ -309,16 +309,18 @@ fn hostile_values_appear_verbatim_in_the_docx() {
 
 /// LibreOffice's PDFs of every DOCX, made once (`soffice --convert-to pdf`, the bundled fonts
 /// given to LibreOffice through a fontconfig file), or why they cannot be made here.
-static OFFICE: LazyLock<Result<(tempfile::TempDir, Vec<(PathBuf, PathBuf)>), String>> =
-    LazyLock::new(|| {
-        for tool in ["soffice", "pdftotext"] {
-            if Command::new(tool).arg("--version").output().is_err() {
-                return Err(format!("{tool} is not installed (.ci/run installs it)"));
-            }
+/// LibreOffice's PDFs: their folder, and each DOCX with the PDF made of it.
+type Printed = (tempfile::TempDir, Vec<(PathBuf, PathBuf)>);
+
+static OFFICE: LazyLock<Result<Printed, String>> = LazyLock::new(|| {
+    for tool in ["soffice", "pdftotext"] {
+        if Command::new(tool).arg("--version").output().is_err() {
+            return Err(format!("{tool} is not installed (.ci/run installs it)"));
         }
-        let dir = tempfile::tempdir().unwrap();
-        let conf = dir.path().join("fonts.conf");
-        std::fs::write(
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let conf = dir.path().join("fonts.conf");
+    std::fs::write(
             &conf,
             format!(
                 "<?xml version=\"1.0\"?>\n<fontconfig><include ignore_missing=\"yes\">/etc/fonts/fonts.conf</include><dir>{}</dir><cachedir>{}</cachedir></fontconfig>\n",
@@ -327,51 +329,51 @@ static OFFICE: LazyLock<Result<(tempfile::TempDir, Vec<(PathBuf, PathBuf)>), Str
             ),
         )
         .unwrap();
-        // one folder of inputs named by their paths (every town has an action-plan.docx)
-        let inputs = dir.path().join("in");
-        std::fs::create_dir(&inputs).unwrap();
-        let docs = files(&SAMPLE.1, "docx");
-        let named: Vec<PathBuf> = docs
-            .iter()
-            .map(|d| {
-                let rel = d
-                    .strip_prefix(&SAMPLE.1)
-                    .unwrap()
-                    .to_string_lossy()
-                    .replace('/', "_");
-                let to = inputs.join(rel);
-                std::fs::copy(d, &to).unwrap();
-                to
-            })
-            .collect();
-        let run = Command::new("soffice")
-            .env("FONTCONFIG_FILE", &conf)
-            .arg(format!(
-                "-env:UserInstallation=file://{}/profile",
-                dir.path().display()
-            ))
-            .args(["--headless", "--convert-to", "pdf", "--outdir"])
-            .arg(dir.path())
-            .args(&named)
-            .output()
-            .unwrap();
-        let mut pairs = Vec::new();
-        for (docx, input) in docs.into_iter().zip(&named) {
-            let pdf = dir
-                .path()
-                .join(input.file_name().unwrap())
-                .with_extension("pdf");
-            if !pdf.exists() {
-                return Err(format!(
-                    "LibreOffice made no PDF of {}: {}",
-                    docx.display(),
-                    String::from_utf8_lossy(&run.stderr)
-                ));
-            }
-            pairs.push((docx, pdf));
+    // one folder of inputs named by their paths (every town has an action-plan.docx)
+    let inputs = dir.path().join("in");
+    std::fs::create_dir(&inputs).unwrap();
+    let docs = files(&SAMPLE.1, "docx");
+    let named: Vec<PathBuf> = docs
+        .iter()
+        .map(|d| {
+            let rel = d
+                .strip_prefix(&SAMPLE.1)
+                .unwrap()
+                .to_string_lossy()
+                .replace('/', "_");
+            let to = inputs.join(rel);
+            std::fs::copy(d, &to).unwrap();
+            to
+        })
+        .collect();
+    let run = Command::new("soffice")
+        .env("FONTCONFIG_FILE", &conf)
+        .arg(format!(
+            "-env:UserInstallation=file://{}/profile",
+            dir.path().display()
+        ))
+        .args(["--headless", "--convert-to", "pdf", "--outdir"])
+        .arg(dir.path())
+        .args(&named)
+        .output()
+        .unwrap();
+    let mut pairs = Vec::new();
+    for (docx, input) in docs.into_iter().zip(&named) {
+        let pdf = dir
+            .path()
+            .join(input.file_name().unwrap())
+            .with_extension("pdf");
+        if !pdf.exists() {
+            return Err(format!(
+                "LibreOffice made no PDF of {}: {}",
+                docx.display(),
+                String::from_utf8_lossy(&run.stderr)
+            ));
         }
-        Ok((dir, pairs))
-    });
+        pairs.push((docx, pdf));
+    }
+    Ok((dir, pairs))
+});
 
 /// Text without whitespace and page numbers ("— 3 —").
 fn normalise(text: &str) -> String {

@@ -230,103 +230,112 @@ impl Writer<'_> {
 
     /// The paragraph and run properties of a paragraph role.
     fn role_format(&self, el: &HtmlElement, role: &str) -> (PPr, RPr) {
-        let flush = Some(Ind::default());
+        if let Some(banner) = self.banner_format(el, role) {
+            return banner;
+        }
         let style = |name| PPr {
             style: Some(name),
             ..PPr::default()
         };
         let lines = |name| (number(el, name).unwrap_or(0.0) as i32) * PITCH;
-        let width = self.width();
-        match role {
-            "h1" | "h2" | "h3" | "h4" => (style(heading_style(role)), RPr::default()),
-            "title" => (
-                PPr {
-                    before: Some(lines("data-above")),
-                    after: Some(lines("data-below")),
-                    ..style("zyzTitle")
-                },
-                RPr::default(),
-            ),
-            "recipients" => (style("zyzRecipients"), RPr::default()),
-            "note" => (style("zyzNote"), RPr::default()),
-            "caption" => (style("zyzCaption"), RPr::default()),
-            "attachment-number" => (style("zyzAttachmentNumber"), RPr::default()),
+        let ppr = match role {
+            "h1" | "h2" | "h3" | "h4" => style(heading_style(role)),
+            "title" => PPr {
+                before: Some(lines("data-above")),
+                after: Some(lines("data-below")),
+                ..style("zyzTitle")
+            },
+            "recipients" => style("zyzRecipients"),
+            "note" => style("zyzNote"),
+            "caption" => style("zyzCaption"),
+            "attachment-number" => style("zyzAttachmentNumber"),
+            // a field of the application's cover: the underline runs on to the right
+            "field" => PPr {
+                ind: Some(Ind {
+                    left: chars(2.0),
+                    right: chars(2.0),
+                    first: 0,
+                }),
+                tabs: vec![("right", self.width() - chars(2.0))],
+                jc: Some("left"),
+                ..PPr::default()
+            },
+            "boxed" => PPr {
+                border: Some(Border::Box),
+                ind: Some(Ind::default()),
+                ..PPr::default()
+            },
+            _ => PPr::default(),
+        };
+        (ppr, RPr::default())
+    }
+
+    /// The 版头's paragraphs (§7.2): 份号/密级/紧急程度 lines, the mark, the 文号 two lines
+    /// below it (with 签发人 on the right), the red rule 4 mm under the 文号.
+    fn banner_format(&self, el: &HtmlElement, role: &str) -> Option<(PPr, RPr)> {
+        let flush = Some(Ind::default());
+        Some(match role {
             "meta" => {
                 let font = match attr(el, "data-font") {
                     Some("heading1") => &self.fonts.heading1,
                     _ => &self.fonts.body,
+                };
+                let rpr = RPr {
+                    font: Some(font.clone()),
+                    ..RPr::default()
                 };
                 (
                     PPr {
                         ind: flush,
                         ..PPr::default()
                     },
-                    RPr {
-                        font: Some(font.clone()),
-                        ..RPr::default()
-                    },
+                    rpr,
                 )
             }
             "mark" => self.mark_format(el),
-            "number" => (
-                PPr {
+            "number" => {
+                let ppr = PPr {
+                    style: Some("zyzNumber"),
                     before: Some(2 * PITCH),
-                    ..style("zyzNumber")
-                },
-                RPr::default(),
-            ),
-            "number-signer" => (
-                PPr {
+                    ..PPr::default()
+                };
+                (ppr, RPr::default())
+            }
+            "number-signer" => {
+                let ppr = PPr {
                     before: Some(2 * PITCH),
                     ind: Some(Ind {
                         left: chars(1.0),
                         ..Ind::default()
                     }),
-                    tabs: vec![("right", width - chars(1.0))],
+                    tabs: vec![("right", self.width() - chars(1.0))],
                     jc: Some("left"),
                     ..PPr::default()
-                },
-                RPr::default(),
-            ),
-            "rule" => (
-                PPr {
+                };
+                (ppr, RPr::default())
+            }
+            "rule" => {
+                let red = self.config.red.clone();
+                let ppr = PPr {
                     border: Some(Border::Bottom {
-                        color: self.config.red.clone(),
+                        color: red,
                         size: 8,
                     }),
                     no_grid: true,
                     line: Some((227, "exact")),
                     ind: flush,
                     ..PPr::default()
-                },
-                RPr {
-                    size: Some(2.0),
-                    ..RPr::default()
-                },
-            ),
-            "field" => (
-                PPr {
-                    ind: Some(Ind {
-                        left: chars(2.0),
-                        right: chars(2.0),
-                        first: 0,
-                    }),
-                    tabs: vec![("right", width - chars(2.0))],
-                    jc: Some("left"),
-                    ..PPr::default()
-                },
-                RPr::default(),
-            ),
-            "boxed" => (
-                PPr {
-                    border: Some(Border::Box),
-                    ind: flush,
-                    ..PPr::default()
-                },
-                RPr::default(),
-            ),
-            _ => (PPr::default(), RPr::default()),
-        }
+                };
+                (
+                    ppr,
+                    RPr {
+                        size: Some(2.0),
+                        ..RPr::default()
+                    },
+                )
+            }
+            _ => return None,
+        })
     }
 
     /// 发文机关标志: red, in the title face at the mark size, 35 mm below the top of the type
@@ -728,15 +737,13 @@ fn drawing(n: usize, cx: &str, cy: &str, alt: &str) -> String {
     xml.open("w:r", &[]);
     xml.open("w:drawing", &[]);
     let zero = || "0".to_owned();
-    xml.open(
-        "wp:inline",
-        &[
-            ("distT", zero()),
-            ("distB", zero()),
-            ("distL", zero()),
-            ("distR", zero()),
-        ],
-    );
+    let distances = [
+        ("distT", zero()),
+        ("distB", zero()),
+        ("distL", zero()),
+        ("distR", zero()),
+    ];
+    xml.open("wp:inline", &distances);
     xml.leaf_empty("wp:extent", &[("cx", cx.into()), ("cy", cy.into())]);
     let name = format!("图{n}");
     let doc_pr = [
@@ -746,16 +753,22 @@ fn drawing(n: usize, cx: &str, cy: &str, alt: &str) -> String {
     ];
     xml.leaf_empty("wp:docPr", &doc_pr);
     xml.open("a:graphic", &[]);
-    xml.open(
-        "a:graphicData",
-        &[(
-            "uri",
-            "http://schemas.openxmlformats.org/drawingml/2006/picture".into(),
-        )],
-    );
+    let uri = "http://schemas.openxmlformats.org/drawingml/2006/picture";
+    xml.open("a:graphicData", &[("uri", uri.into())]);
+    picture(&mut xml, n, &name, cx, cy);
+    xml.close("a:graphicData");
+    xml.close("a:graphic");
+    xml.close("wp:inline");
+    xml.close("w:drawing");
+    xml.close("w:r");
+    xml.into_markup()
+}
+
+/// The `pic:pic` of a drawing: the image by its relationship, stretched over `cx` × `cy`.
+fn picture(xml: &mut Xml, n: usize, name: &str, cx: &str, cy: &str) {
     xml.open("pic:pic", &[]);
     xml.open("pic:nvPicPr", &[]);
-    xml.leaf_empty("pic:cNvPr", &[("id", n.to_string()), ("name", name)]);
+    xml.leaf_empty("pic:cNvPr", &[("id", n.to_string()), ("name", name.into())]);
     xml.leaf_empty("pic:cNvPicPr", &[]);
     xml.close("pic:nvPicPr");
     xml.open("pic:blipFill", &[]);
@@ -766,7 +779,7 @@ fn drawing(n: usize, cx: &str, cy: &str, alt: &str) -> String {
     xml.close("pic:blipFill");
     xml.open("pic:spPr", &[]);
     xml.open("a:xfrm", &[]);
-    xml.leaf_empty("a:off", &[("x", zero()), ("y", zero())]);
+    xml.leaf_empty("a:off", &[("x", "0".into()), ("y", "0".into())]);
     xml.leaf_empty("a:ext", &[("cx", cx.into()), ("cy", cy.into())]);
     xml.close("a:xfrm");
     xml.open("a:prstGeom", &[("prst", "rect".into())]);
@@ -774,10 +787,4 @@ fn drawing(n: usize, cx: &str, cy: &str, alt: &str) -> String {
     xml.close("a:prstGeom");
     xml.close("pic:spPr");
     xml.close("pic:pic");
-    xml.close("a:graphicData");
-    xml.close("a:graphic");
-    xml.close("wp:inline");
-    xml.close("w:drawing");
-    xml.close("w:r");
-    xml.into_markup()
 }

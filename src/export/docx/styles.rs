@@ -413,6 +413,76 @@ struct Style {
     rpr: RPr,
 }
 
+impl Style {
+    fn new(id: &'static str, name: &'static str, lay: Lay, rpr: RPr) -> Self {
+        Self {
+            id,
+            name,
+            outline: None,
+            ppr: lay.ppr(),
+            rpr,
+        }
+    }
+
+    /// Kept with the next paragraph (titles, captions, headings).
+    fn kept(mut self) -> Self {
+        self.ppr.keep_next = true;
+        self
+    }
+}
+
+/// How a role's paragraphs sit: indents, alignment, on the grid or not.
+#[derive(Clone, Copy)]
+enum Lay {
+    /// Two characters in, justified (body text, headings, 附注).
+    Body,
+    /// No indent, justified (主送机关).
+    Flush,
+    /// No indent, left (附件说明, 附件标识).
+    Left,
+    /// No indent, right (署名, 日期: their indents from the right are the paragraph's).
+    Right,
+    Centred,
+    /// Centred, off the grid (发文机关标志: its own line height).
+    Mark,
+    /// Table cells, off the grid.
+    Cell,
+    CellCentred,
+    /// 版记 lines: one character (of 14 pt) in on both sides, off the grid.
+    Colophon,
+    Footer,
+}
+
+impl Lay {
+    fn ppr(self) -> PPr {
+        let ind = |left, first| {
+            Some(Ind {
+                left,
+                right: left,
+                first,
+            })
+        };
+        let (ind, jc, no_grid) = match self {
+            Lay::Body => (ind(0, chars(2.0)), "both", false),
+            Lay::Flush => (ind(0, 0), "both", false),
+            Lay::Left => (ind(0, 0), "left", false),
+            Lay::Right => (ind(0, 0), "right", false),
+            Lay::Centred => (ind(0, 0), "center", false),
+            Lay::Mark => (ind(0, 0), "center", true),
+            Lay::Cell => (ind(0, 0), "left", true),
+            Lay::CellCentred => (ind(0, 0), "center", true),
+            Lay::Colophon => (ind(chars(1.0) * 14 / 16, 0), "both", true),
+            Lay::Footer => (None, "left", true),
+        };
+        PPr {
+            ind,
+            jc: Some(jc),
+            no_grid,
+            ..PPr::default()
+        }
+    }
+}
+
 /// `word/styles.xml`: the defaults (the body font at 三号, 16 pt, on the grid) and one style per
 /// role.
 pub(super) fn styles(fonts: &RoleFonts, config: &Config) -> Vec<u8> {
@@ -474,195 +544,76 @@ fn write_style(xml: &mut Xml, style: &Style) {
 }
 
 fn role_styles(fonts: &RoleFonts, config: &Config) -> Vec<Style> {
-    let body_indent = Ind {
-        first: chars(2.0),
-        ..Ind::default()
+    let face = |family: &str| RPr {
+        font: Some(family.to_owned()),
+        ..RPr::default()
     };
-    let flush = Ind::default();
-    let font = |f: &str| Some(f.to_owned());
-    let style = |id, name, ppr, rpr| Style {
-        id,
-        name,
-        outline: None,
-        ppr,
-        rpr,
-    };
-    let mut all = vec![style(
-        "Normal",
-        "Normal",
-        PPr {
-            ind: Some(body_indent),
-            jc: Some("both"),
-            ..PPr::default()
-        },
-        RPr::default(),
-    )];
+    let plain = RPr::default;
+    let mut all = vec![Style::new("Normal", "Normal", Lay::Body, plain())];
     for level in 1..=4u8 {
         let (id, name) = HEADINGS[usize::from(level) - 1];
-        all.push(Style {
-            id,
-            name,
-            outline: Some(level - 1),
-            ppr: PPr {
-                keep_next: true,
-                ind: Some(body_indent),
-                jc: Some("both"),
-                ..PPr::default()
-            },
-            rpr: RPr {
-                font: font(fonts.heading(level)),
-                bold: Some(false),
-                ..RPr::default()
-            },
-        });
+        let rpr = RPr {
+            bold: Some(false),
+            ..face(fonts.heading(level))
+        };
+        let mut style = Style::new(id, name, Lay::Body, rpr).kept();
+        style.outline = Some(level - 1);
+        all.push(style);
     }
-    let centred = |keep_next| PPr {
-        keep_next,
-        ind: Some(flush),
-        jc: Some("center"),
-        ..PPr::default()
+    let title = RPr {
+        bold: Some(config.title_bold),
+        size: Some(22.0),
+        ..face(&fonts.title)
+    };
+    let mark = RPr {
+        bold: Some(config.mark_bold),
+        color: Some(config.red.clone()),
+        ..face(&fonts.title)
     };
     all.extend([
-        style(
-            "zyzTitle",
-            "公文标题",
-            centred(true),
-            RPr {
-                font: font(&fonts.title),
-                bold: Some(config.title_bold),
-                size: Some(22.0),
-                ..RPr::default()
-            },
-        ),
-        style(
-            "zyzMark",
-            "发文机关标志",
-            PPr {
-                no_grid: true,
-                ..centred(false)
-            },
-            RPr {
-                font: font(&fonts.title),
-                bold: Some(config.mark_bold),
-                color: Some(config.red.clone()),
-                ..RPr::default()
-            },
-        ),
-        style("zyzNumber", "发文字号", centred(false), RPr::default()),
-        style(
-            "zyzRecipients",
-            "主送机关",
-            PPr {
-                ind: Some(flush),
-                jc: Some("both"),
-                ..PPr::default()
-            },
-            RPr::default(),
-        ),
-        style(
-            "zyzAttachment",
-            "附件说明",
-            PPr {
-                jc: Some("left"),
-                ..PPr::default()
-            },
-            RPr::default(),
-        ),
-        style(
+        Style::new("zyzTitle", "公文标题", Lay::Centred, title).kept(),
+        Style::new("zyzMark", "发文机关标志", Lay::Mark, mark),
+        Style::new("zyzNumber", "发文字号", Lay::Centred, plain()),
+        Style::new("zyzRecipients", "主送机关", Lay::Flush, plain()),
+        Style::new("zyzAttachment", "附件说明", Lay::Left, plain()),
+        Style::new(
             "zyzSignature",
             "发文机关署名和成文日期",
-            PPr {
-                jc: Some("right"),
-                ..PPr::default()
-            },
-            RPr::default(),
+            Lay::Right,
+            plain(),
         ),
-        style(
-            "zyzNote",
-            "附注",
-            PPr {
-                ind: Some(body_indent),
-                ..PPr::default()
-            },
-            RPr::default(),
-        ),
-        style(
+        Style::new("zyzNote", "附注", Lay::Body, plain()),
+        Style::new(
             "zyzAttachmentNumber",
             "附件标识",
-            PPr {
-                keep_next: true,
-                ind: Some(flush),
-                jc: Some("left"),
-                ..PPr::default()
-            },
-            RPr {
-                font: font(&fonts.heading1),
-                ..RPr::default()
-            },
-        ),
-        style(
-            "zyzCaption",
-            "表题",
-            centred(true),
-            RPr {
-                font: font(&fonts.heading1),
-                ..RPr::default()
-            },
-        ),
-        style(
-            "zyzTable",
-            "表格文字",
-            PPr {
-                no_grid: true,
-                ind: Some(flush),
-                jc: Some("left"),
-                ..PPr::default()
-            },
-            RPr::default(),
-        ),
-        style(
+            Lay::Left,
+            face(&fonts.heading1),
+        )
+        .kept(),
+        Style::new("zyzCaption", "表题", Lay::Centred, face(&fonts.heading1)).kept(),
+        Style::new("zyzTable", "表格文字", Lay::Cell, plain()),
+        Style::new(
             "zyzTableHeader",
             "表头",
-            PPr {
-                no_grid: true,
-                ind: Some(flush),
-                jc: Some("center"),
-                ..PPr::default()
-            },
-            RPr {
-                font: font(&fonts.heading1),
-                ..RPr::default()
-            },
+            Lay::CellCentred,
+            face(&fonts.heading1),
         ),
-        style(
+        Style::new(
             "zyzColophon",
             "版记",
-            PPr {
-                no_grid: true,
-                ind: Some(Ind {
-                    left: chars(1.0) * 14 / 16,
-                    right: chars(1.0) * 14 / 16,
-                    first: 0,
-                }),
-                jc: Some("both"),
-                ..PPr::default()
-            },
+            Lay::Colophon,
             RPr {
                 size: Some(14.0),
-                ..RPr::default()
+                ..plain()
             },
         ),
-        style(
+        Style::new(
             "Footer",
             "footer",
-            PPr {
-                no_grid: true,
-                ..PPr::default()
-            },
+            Lay::Footer,
             RPr {
-                font: font(&fonts.number),
                 size: Some(14.0),
-                ..RPr::default()
+                ..face(&fonts.number)
             },
         ),
     ]);
