@@ -13,7 +13,7 @@ pub mod measure;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, LazyLock, Mutex};
+use std::sync::{Arc, LazyLock, Mutex, OnceLock};
 
 use typst::diag::{FileError, FileResult, Severity as TypstSeverity, SourceDiagnostic};
 use typst::foundations::{Bytes, Datetime, Dict, Duration, Value};
@@ -84,8 +84,9 @@ pub struct Job {
 pub struct Typesetter {
     library: LazyHash<Library>,
     /// The library of the DOCX target: HTML enabled, `sys.inputs.gongwen` = "docx" (gongwen.typ
-    /// then emits semantic elements; `export/docx/` writes them as WordprocessingML).
-    docx_library: LazyHash<Library>,
+    /// then emits semantic elements; `export/docx/` writes them as WordprocessingML). Made on
+    /// first use: a PDF-only build never makes it.
+    docx_library: OnceLock<LazyHash<Library>>,
     fonts: Arc<FontSet>,
     /// The templates folder, canonicalised: the only place files are read from.
     root: PathBuf,
@@ -103,7 +104,7 @@ impl Typesetter {
         })?;
         Ok(Self {
             library: LazyHash::new(Library::default()),
-            docx_library: LazyHash::new(docx_library()),
+            docx_library: OnceLock::new(),
             fonts,
             root,
             files: Mutex::new(HashMap::new()),
@@ -289,7 +290,9 @@ impl DocWorld<'_> {
 impl World for DocWorld<'_> {
     fn library(&self) -> &LazyHash<Library> {
         if self.docx {
-            &self.engine.docx_library
+            self.engine
+                .docx_library
+                .get_or_init(|| LazyHash::new(docx_library()))
         } else {
             &self.engine.library
         }
