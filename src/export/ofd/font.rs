@@ -175,12 +175,8 @@ fn sfnt(version: &[u8], mut tables: Vec<([u8; 4], Vec<u8>)>) -> Vec<u8> {
 /// first one's side bearing, so the outlines shift within their cells) draws the glyphs out of
 /// place. The full form is valid everywhere and costs two bytes a glyph.
 fn full_hmtx(tables: &mut [([u8; 4], Vec<u8>)]) {
-    let find = |tables: &[([u8; 4], Vec<u8>)], tag: &[u8; 4]| tables.iter().position(|t| &t.0 == tag);
-    let (Some(hhea), Some(hmtx), Some(maxp)) = (
-        find(tables, b"hhea"),
-        find(tables, b"hmtx"),
-        find(tables, b"maxp"),
-    ) else {
+    let find = |tag: &[u8; 4]| tables.iter().position(|t| &t.0 == tag);
+    let (Some(hhea), Some(hmtx), Some(maxp)) = (find(b"hhea"), find(b"hmtx"), find(b"maxp")) else {
         return;
     };
     let u16_at = |bytes: &[u8], at: usize| {
