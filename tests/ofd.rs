@@ -3,11 +3,14 @@
 //! it incremental (and removes it when the format is turned off); and independent readers agree
 //! with the PDF: `tests/ofd_check.py` reads every OFD with Python's zipfile/ElementTree
 //! (structure), fontTools (the embedded fonts) and ofdkit (text, compared page by page with
-//! `pdftotext` of the PDF).
+//! `pdftotext` of the PDF); and an independent OFD renderer draws the pages as `zyz preview`
+//! does: `tests/ofd_render.py` has Free Spire.PDF turn every OFD into a PDF (its fonts being the
+//! OFD's embedded ones), rasterises it with poppler's `pdftocairo`, and compares each page with
+//! zyz's PNG preview within a pixel tolerance (docs/ofd.md gives the tolerance and the figures).
 //!
-//! The readers come from PyPI into `target/ofd-venv` (`.ci/run` installs them; `ZYZ_OFD_PYTHON`
-//! names another interpreter that has them); the reader test skips, saying why, only when that
-//! interpreter or `pdftotext` is missing.
+//! The readers and the renderer come from PyPI into `target/ofd-venv` (`.ci/run` installs them;
+//! `ZYZ_OFD_PYTHON` names another interpreter that has them); each test skips, saying why, only
+//! when that interpreter or poppler is missing.
 
 mod common;
 
@@ -196,16 +199,21 @@ fn city_yaml_formats_turn_ofd_on() {
 
 /// The Python with ofdkit and fontTools, if there is one.
 fn reader_python() -> Result<PathBuf, String> {
+    python_with("ofdkit, fontTools")
+}
+
+/// The Python that can import `modules` (`ZYZ_OFD_PYTHON`, else `target/ofd-venv`), if any.
+fn python_with(modules: &str) -> Result<PathBuf, String> {
     let python = std::env::var_os("ZYZ_OFD_PYTHON")
         .map(PathBuf::from)
         .unwrap_or_else(|| common::repo().join("target/ofd-venv/bin/python"));
     let probe = Command::new(&python)
-        .args(["-c", "import ofdkit, fontTools"])
+        .args(["-c", &format!("import {modules}")])
         .output();
     match probe {
         Ok(o) if o.status.success() => Ok(python),
         Ok(o) => Err(format!(
-            "{} lacks ofdkit/fontTools: {}",
+            "{} lacks {modules}: {}",
             python.display(),
             String::from_utf8_lossy(&o.stderr).trim()
         )),
@@ -240,6 +248,74 @@ fn independent_readers_agree_with_the_pdf() {
     let documents = manifest(&SAMPLE.1)["documents"].as_array().unwrap().len();
     assert!(
         report.contains(&format!("{documents} passed, 0 failed")),
+        "{report}"
+    );
+}
+
+/// Every document of the sample as an independent OFD renderer draws it (Free Spire.PDF, then
+/// pdftocairo) against `zyz preview --scale 2` of the same document, page by page, within the
+/// tolerance `tests/ofd_render.py` states; text drawn in the embedded fonts, not outlines.
+#[test]
+fn an_independent_renderer_draws_the_pages_the_preview_shows() {
+    let python = match python_with("spire.pdf, PIL") {
+        Ok(p) => p,
+        Err(why) => {
+            eprintln!(
+                "SKIPPED: no OFD renderer ({why}); .ci/run installs spire.pdf.free and pillow into target/ofd-venv"
+            );
+            return;
+        }
+    };
+    if Command::new("pdftocairo").arg("-v").output().is_err() {
+        eprintln!("SKIPPED: pdftocairo (poppler-utils) is not installed");
+        return;
+    }
+    let out = &SAMPLE.1;
+    let previews = tempfile::tempdir().unwrap();
+    let repo = common::repo();
+    let content = common::sample();
+    let documents = manifest(out)["documents"].as_array().unwrap().clone();
+    for doc in &documents {
+        let rel = doc["path"].as_str().unwrap().trim_end_matches(".pdf");
+        let parts: Vec<&str> = rel.split('/').collect();
+        let kind = parts[parts.len() - 1];
+        let town = if parts.len() >= 3 && parts[parts.len() - 3] == "towns" {
+            parts[parts.len() - 2]
+        } else {
+            "-"
+        };
+        let dir = previews.path().join(rel);
+        let run = common::zyz(
+            &repo,
+            &[
+                "preview",
+                kind,
+                town,
+                "--content",
+                &content.display().to_string(),
+                "--templates",
+                &repo.join("templates").display().to_string(),
+                "--fonts",
+                &repo.join("fonts").display().to_string(),
+                "--scale",
+                "2",
+                "--out",
+                &dir.display().to_string(),
+            ],
+        );
+        assert!(run.status.success(), "preview of {rel}: {}", stderr(&run));
+    }
+    let run = Command::new(python)
+        .arg(repo.join("tests/ofd_render.py"))
+        .arg(out)
+        .arg(previews.path())
+        .output()
+        .unwrap();
+    let report = String::from_utf8_lossy(&run.stdout);
+    eprintln!("{report}{}", String::from_utf8_lossy(&run.stderr));
+    assert!(run.status.success(), "{report}");
+    assert!(
+        report.contains(&format!("{} passed, 0 failed", documents.len())),
         "{report}"
     );
 }

@@ -8,8 +8,9 @@ For each `NAME.ofd` beside `NAME.pdf` under the folder given:
   their FontFile in the package; object ids unique and at most MaxUnitID; every TextObject with
   Boundary, Font (a declared font) and Size; every TextCode with X and Y and as many DeltaX steps
   as characters less one; CGTransform ranges inside their TextCode;
-- fonts (fontTools): each embedded font opens, and its cmap maps every character drawn in it
-  to a glyph of the subset (or a CGTransform names the glyphs);
+- fonts (fontTools): each embedded font opens, its hmtx has one metric per glyph (see
+  docs/ofd.md), and its cmap maps every character drawn in it to a glyph of the subset (or a
+  CGTransform names the glyphs);
 - text (ofdkit, an independent OFD reader from PyPI): each page's text runs, in drawing order,
   equal `pdftotext -raw` of the same page of the PDF, whitespace aside; ofdkit's reading-order
   page text has the same characters as plain `pdftotext`.
@@ -84,7 +85,10 @@ def check_structure(zf, problems):
         if not font.get("FontName") or file not in names:
             problems.append(f"font {font.get('ID')} has no FontName or its file {file} is missing")
             continue
-        fonts[font.get("ID")] = TTFont(io.BytesIO(zf.read(file)))
+        tt = TTFont(io.BytesIO(zf.read(file)))
+        if tt["hhea"].numberOfHMetrics != tt["maxp"].numGlyphs:
+            problems.append(f"font {font.get('ID')}: hmtx not written in full (one metric a glyph)")
+        fonts[font.get("ID")] = tt
     ids += [cs.get("ID") for cs in res.iter(q("ColorSpace"))]
     pages = []
     for page in doc.findall("ofd:Pages/ofd:Page", NS):

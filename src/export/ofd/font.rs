@@ -2,7 +2,8 @@
 //! (typst-pdf's own `subsetter`), made usable outside PDF by adding back the two tables the
 //! subsetter leaves out for PDF's sake — a `cmap` (characters → the subset's glyph ids, so that
 //! readers that map `TextCode` characters through the font find the right glyphs) and `OS/2`
-//! (copied from the original: metrics and licensing bits).
+//! (copied from the original: metrics and licensing bits). The horizontal metrics are written out
+//! in full (one advance and side bearing per glyph), as some OFD readers expect.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -93,6 +94,7 @@ impl Embedded {
         let sub = subsetter::subset(data, index, &self.remapper)
             .map_err(|err| format!("cannot subset font {}: {err:?}", self.name()))?;
         let mut tables = tables(&sub, 0).ok_or("the font subset is not an OpenType font")?;
+        full_hmtx(&mut tables);
         tables.push((*b"cmap", cmap(&self.cmap)));
         if let Some(os2) = table(data, index, *b"OS/2") {
             tables.push((*b"OS/2", os2.to_vec()));
@@ -164,6 +166,41 @@ fn sfnt(version: &[u8], mut tables: Vec<([u8; 4], Vec<u8>)>) -> Vec<u8> {
         out[at + 8..at + 12].copy_from_slice(&adjust.to_be_bytes());
     }
     out
+}
+
+/// Writes `hmtx` with one (advance, left side bearing) pair per glyph and sets the `hhea`'s
+/// numberOfHMetrics to the glyph count. The subsetter keeps the short form the format allows —
+/// the last advance shared by the glyphs after it, which then store only their side bearings —
+/// and a reader that takes that form wrong (Spire.PDF's OFD converter gives every such glyph the
+/// first one's side bearing, so the outlines shift within their cells) draws the glyphs out of
+/// place. The full form is valid everywhere and costs two bytes a glyph.
+fn full_hmtx(tables: &mut [([u8; 4], Vec<u8>)]) {
+    let find = |tag: &[u8; 4]| tables.iter().position(|t| &t.0 == tag);
+    let (Some(hhea), Some(hmtx), Some(maxp)) = (find(b"hhea"), find(b"hmtx"), find(b"maxp")) else {
+        return;
+    };
+    let u16_at = |bytes: &[u8], at: usize| {
+        bytes
+            .get(at..at + 2)
+            .map(|b| u16::from_be_bytes([b[0], b[1]]) as usize)
+    };
+    let (Some(glyphs), Some(long)) = (u16_at(&tables[maxp].1, 4), u16_at(&tables[hhea].1, 34))
+    else {
+        return;
+    };
+    let old = &tables[hmtx].1;
+    if long == 0 || long >= glyphs || old.len() < 4 * long + 2 * (glyphs - long) {
+        return;
+    }
+    let mut new = old[..4 * long].to_vec();
+    let advance = old[4 * long - 4..4 * long - 2].to_vec();
+    for g in 0..glyphs - long {
+        let at = 4 * long + 2 * g;
+        new.extend(&advance);
+        new.extend(&old[at..at + 2]);
+    }
+    tables[hmtx].1 = new;
+    tables[hhea].1[34..36].copy_from_slice(&(glyphs as u16).to_be_bytes());
 }
 
 fn checksum(bytes: &[u8]) -> u32 {
@@ -273,5 +310,29 @@ mod tests {
         assert_eq!(tags, [b"cmap", b"head", b"name"]);
         assert_eq!(back[2].1, vec![1, 2, 3]);
         assert_eq!(checksum(&font), 0xB1B0_AFBA);
+    }
+
+    #[test]
+    fn hmtx_is_written_in_full() {
+        let mut hhea = vec![0; 36];
+        hhea[34..36].copy_from_slice(&2u16.to_be_bytes());
+        let mut maxp = vec![0, 0, 0x50, 0];
+        maxp.extend(4u16.to_be_bytes());
+        // Two long metrics (500, 10) (1000, 20), then side bearings 30 and -5.
+        let hmtx: Vec<u8> = [500u16, 10, 1000, 20, 30, (-5i16) as u16]
+            .iter()
+            .flat_map(|v| v.to_be_bytes())
+            .collect();
+        let mut tables = vec![(*b"hhea", hhea), (*b"hmtx", hmtx), (*b"maxp", maxp)];
+        full_hmtx(&mut tables);
+        assert_eq!(tables[0].1[34..36], 4u16.to_be_bytes());
+        let expect: Vec<u8> = [500u16, 10, 1000, 20, 1000, 30, 1000, (-5i16) as u16]
+            .iter()
+            .flat_map(|v| v.to_be_bytes())
+            .collect();
+        assert_eq!(tables[1].1, expect);
+        let before = tables.clone();
+        full_hmtx(&mut tables);
+        assert_eq!(tables, before, "a full table stays as it is");
     }
 }
