@@ -14,9 +14,7 @@ pub struct Xml(String);
 impl Xml {
     /// A document whose root element is `root` with `attrs` (namespace declarations among them).
     pub fn new(root: &str, attrs: &[(&str, String)]) -> Self {
-        let mut xml = Xml(String::from(
-            "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n",
-        ));
+        let mut xml = Xml(String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"));
         xml.open(root, attrs);
         xml
     }

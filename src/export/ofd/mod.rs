@@ -10,19 +10,16 @@ mod font;
 mod page;
 mod xml;
 
-use std::io::Write as _;
-
 use typst::layout::Frame;
 use typst::model::Document as _;
 use typst_layout::PagedDocument;
-use zip::write::SimpleFileOptions;
-use zip::{CompressionMethod, DateTime, ZipWriter};
 
+use super::xml::zip_package;
 use super::{Exporter, Laid};
 use crate::diag::Diagnostic;
 use font::Fonts;
 use page::{Affine, PageWriter};
-use xml::{Xml, mm};
+use xml::mm;
 
 /// The OFD exporter.
 pub struct Ofd;
@@ -86,7 +83,7 @@ fn page_xml(frame: &Frame, fonts: &mut Fonts, next_id: &mut u32) -> Result<Strin
     *next_id += 1;
     let layer = [("ID", next_id.to_string()), ("Type", "Body".into())];
     let mut writer = PageWriter {
-        xml: Xml::new("ofd:Page", &[]),
+        xml: xml::part("ofd:Page", &[]),
         fonts,
         next_id,
         images: 0,
@@ -111,7 +108,7 @@ fn page_xml(frame: &Frame, fonts: &mut Fonts, next_id: &mut u32) -> Result<Strin
 /// `OFD.xml`: the entry point, with the document's metadata.
 fn ofd_xml(laid: &Laid) -> String {
     let info = laid.document.info();
-    let mut xml = Xml::new(
+    let mut xml = xml::part(
         "ofd:OFD",
         &[("Version", "1.1".into()), ("DocType", "OFD".into())],
     );
@@ -153,7 +150,7 @@ fn ofd_xml(laid: &Laid) -> String {
 /// `Doc_0/Document.xml`: the common data (largest id, page area of the first page, default
 /// colour space, public resources) and the pages.
 fn document_xml(document: &PagedDocument, page_ids: &[u32], max_id: u32) -> String {
-    let mut xml = Xml::new("ofd:Document", &[]);
+    let mut xml = xml::part("ofd:Document", &[]);
     xml.open("ofd:CommonData", &[]);
     xml.leaf("ofd:MaxUnitID", &[], &max_id.to_string());
     let size = document.pages().first().map(|p| p.frame.size());
@@ -175,7 +172,7 @@ fn document_xml(document: &PagedDocument, page_ids: &[u32], max_id: u32) -> Stri
 
 /// `Doc_0/PublicRes.xml`: the RGB colour space and the embedded fonts (files under `Res/`).
 fn public_res(fonts: &Fonts) -> String {
-    let mut xml = Xml::new("ofd:Res", &[("BaseLoc", "Res".into())]);
+    let mut xml = xml::part("ofd:Res", &[("BaseLoc", "Res".into())]);
     xml.open("ofd:ColorSpaces", &[]);
     let cs = [
         ("ID", RGB.to_string()),
@@ -204,23 +201,4 @@ fn public_res(fonts: &Fonts) -> String {
     }
     xml.close("ofd:Fonts");
     xml.finish("ofd:Res")
-}
-
-/// The ZIP: entries in the given order, deflated, each dated `date` at midnight.
-fn zip_package(
-    parts: &[(String, Vec<u8>)],
-    date: crate::model::Date,
-) -> zip::result::ZipResult<Vec<u8>> {
-    let stamp =
-        DateTime::from_date_and_time(date.year, date.month, date.day, 0, 0, 0).unwrap_or_default();
-    let options = SimpleFileOptions::default()
-        .compression_method(CompressionMethod::Deflated)
-        .last_modified_time(stamp)
-        .unix_permissions(0o644);
-    let mut zip = ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    for (name, bytes) in parts {
-        zip.start_file(name.as_str(), options)?;
-        zip.write_all(bytes)?;
-    }
-    Ok(zip.finish()?.into_inner())
 }
