@@ -584,3 +584,42 @@ fn libreoffice_sets_22_body_lines_on_a_full_page_and_the_red_mark_and_rule() {
     let rule = (0..h).any(|y| (0..w).filter(|&x| red(x, y)).count() > w * 6 / 10);
     assert!(rule, "no red rule across the page");
 }
+
+#[test]
+fn tables_have_the_pdfs_column_widths() {
+    let ranking = find(&SAMPLE.1, "city/ranking.docx");
+    let xml = part(&ranking, "word/document.xml");
+    let doc = roxmltree::Document::parse(&xml).unwrap();
+    let first = doc
+        .descendants()
+        .find(|n| n.tag_name().name() == "tblGrid")
+        .expect("a table");
+    let widths: Vec<f64> = first
+        .children()
+        .filter_map(|c| c.attributes().find(|a| a.name() == "w"))
+        .map(|a| a.value().parse::<f64>().unwrap() / 20.0)
+        .collect();
+    assert_eq!(widths.len(), 4, "the assessment method table: 4 columns");
+    // the PDF's vertical rules on the page of that table, from the left margin (28 mm)
+    let pdf = Pdf::open(&ranking.with_extension("pdf")).unwrap();
+    let page = pdf
+        .pages
+        .iter()
+        .find(|p| p.text().contains("计算口径"))
+        .expect("the table's page");
+    let rules: Vec<f64> = page
+        .strokes
+        .iter()
+        .filter(|s| (s.from.0 - s.to.0).abs() < 0.01 && (s.from.1 - s.to.1).abs() > 5.0)
+        .map(|s| s.from.0)
+        .collect();
+    let mut x = common::pdf::pt(28.0);
+    for (i, w) in widths.iter().enumerate() {
+        x += w;
+        assert!(
+            rules.iter().any(|r| (r - x).abs() < 0.6),
+            "column {} ends at {x:.1} pt in the DOCX; the PDF's rules are at {rules:?}",
+            i + 1
+        );
+    }
+}

@@ -126,6 +126,10 @@ impl Writer<'_> {
                 inline_from.get_or_insert(i);
                 continue;
             }
+            if matches!(node, HtmlNode::Tag(_)) {
+                // an introspection tag (of a `context`, a counter): inside a run of text or not
+                continue;
+            }
             if let Some(from) = inline_from.take() {
                 self.inline_paragraph(&nodes[from..i])?;
             }
