@@ -11,6 +11,9 @@ use super::styles::{
 use super::table;
 use crate::export::xml::Xml;
 
+/// The red rule's paragraph: one line of 4 mm (the rule is 4 mm under the 文号), in twips.
+const RULE_LINE: i32 = 227;
+
 /// The document part and what it refers to.
 pub(super) struct Written {
     pub document: String,
@@ -244,8 +247,9 @@ impl Writer<'_> {
         let lines = |name| (number(el, name).unwrap_or(0.0) as i32) * PITCH;
         let ppr = match role {
             "h1" | "h2" | "h3" | "h4" => style(heading_style(role)),
+            // the blank rows above the title count from the 文号's line, the red rule between
             "title" => PPr {
-                before: Some(lines("data-above")),
+                before: Some((lines("data-above") - self.rule_height()).max(0)),
                 after: Some(lines("data-below")),
                 ..style("zyzTitle")
             },
@@ -326,7 +330,7 @@ impl Writer<'_> {
                         size: 8,
                     }),
                     no_grid: true,
-                    line: Some((227, "exact")),
+                    line: Some((RULE_LINE, "exact")),
                     ind: flush,
                     ..PPr::default()
                 };
@@ -342,6 +346,16 @@ impl Writer<'_> {
         })
     }
 
+    /// The height of the red rule's paragraph when it is the last one so far, else 0.
+    fn rule_height(&self) -> i32 {
+        match self.blocks.last() {
+            Some(Block::Para { ppr, .. }) if matches!(ppr.border, Some(Border::Bottom { .. })) => {
+                RULE_LINE
+            }
+            _ => 0,
+        }
+    }
+
     /// 发文机关标志: red, in the title face at the mark size, 35 mm below the top of the type
     /// area; a name wider than the type area squeezed (长体) down to 50 %.
     fn mark_format(&self, el: &HtmlElement) -> (PPr, RPr) {
@@ -353,11 +367,12 @@ impl Writer<'_> {
         let natural = longest * size * 20.0;
         let scale = (natural > f64::from(TYPE_WIDTH))
             .then(|| ((f64::from(TYPE_WIDTH) / natural * 100.0).floor() as u32).max(50));
-        let top = (35.0 * 1440.0 / 25.4) as i32 - self.meta_lines * PITCH;
+        // the line box is 5 % taller than the glyphs: the tops then sit 35 mm down
+        let top = (35.0 * 1440.0 / 25.4 - size * 0.05 * 20.0) as i32 - self.meta_lines * PITCH;
         let ppr = PPr {
             style: Some("zyzMark"),
             before: Some(top.max(0)),
-            line: Some(((size * 1.2 * 20.0) as i32, "exact")),
+            line: Some(((size * 1.05 * 20.0) as i32, "exact")),
             ..PPr::default()
         };
         (
@@ -446,6 +461,7 @@ impl Writer<'_> {
             keep_next: true,
             ..PPr::default()
         };
+        self.keep_before_signature();
         let runs = self.runs(&organ.children, &RPr::default())?;
         self.para(line(organ_right, Some(blank * PITCH)), runs);
         let runs = self.runs(&date.children, &RPr::default())?;
@@ -489,6 +505,20 @@ impl Writer<'_> {
             self.para(ppr, runs);
         }
         Ok(())
+    }
+
+    /// The signature never stands alone on a page (§7.3.5): the 附件说明 before it and the last
+    /// paragraph of the body are kept with it.
+    fn keep_before_signature(&mut self) {
+        for block in self.blocks.iter_mut().rev() {
+            let Block::Para { ppr, .. } = block else {
+                break;
+            };
+            ppr.keep_next = true;
+            if ppr.style != Some("zyzAttachment") {
+                break;
+            }
+        }
     }
 
     /// A landscape section (横排 tables): the portrait section before it ends, the tables are set
