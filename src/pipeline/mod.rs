@@ -9,7 +9,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -35,6 +35,15 @@ const COMMIT_WINDOW: Duration = Duration::from_millis(250);
 /// A build of at most this many town documents per thread is an edit's: its town documents are
 /// typeset first, and each finished document is committed at once (no commit window).
 const EDITED_FIRST: usize = 4;
+
+/// Sets its flag when dropped: at the end of a scope, however it ends.
+struct SetOnDrop<'a>(&'a AtomicBool);
+
+impl Drop for SetOnDrop<'_> {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Release);
+    }
+}
 
 /// Everything a build needs to know, resolved from the command line.
 #[derive(Debug, Clone)]
@@ -466,11 +475,14 @@ impl Session {
     }
 
     /// One loop per thread (`broadcast`). City-wide documents grow with the number of towns (the
-    /// ranking of 1,000 towns holds ~300 MB while Typst lays it out): the first thread typesets
-    /// them one at a time, clearing Typst's cache after each (nothing else reuses their layout),
-    /// while the other threads start on the town documents; every thread then takes town
-    /// documents in order until none is left. After an edit (a few town documents stale) the
-    /// first thread takes town documents first too, and the city-wide ones after them.
+    /// ranking and the ledger of 1,000 towns each hold ~300 MB while Typst lays them out): the
+    /// first thread typesets them one at a time, clearing Typst's cache after each (nothing else
+    /// reuses their layout), while the other threads only help with Typst's own parallel work;
+    /// then every thread takes town documents in order until none is left. Town documents
+    /// typeset beside a city-wide one made the build's peak memory (N = 1,000: 644–666 MB with
+    /// them beside it, 506–507 MB without, same wall time; docs/benchmarks.md). After an edit (a
+    /// few town documents stale) every thread takes the town documents first, and the first
+    /// thread the city-wide ones after them.
     fn typeset_all<'a>(
         &self,
         pool: &rayon::ThreadPool,
@@ -499,7 +511,10 @@ impl Session {
                 }
             }
         };
+        let city_done = AtomicBool::new(heavy.is_empty());
         let city = || {
+            // set however the loop ends (an error, a panic), so no thread waits for ever
+            let _done = SetOnDrop(&city_done);
             for &doc in &heavy {
                 let result = self.make(doc, timings);
                 comemo::evict(0);
@@ -517,7 +532,16 @@ impl Session {
                 city();
                 towns();
             }
-            (false, _) => towns(),
+            (false, true) => towns(),
+            (false, false) => {
+                // help with Typst's splits of the city-wide documents until they are done
+                while !city_done.load(Ordering::Acquire) {
+                    if rayon::yield_now() != Some(rayon::Yield::Executed) {
+                        std::thread::sleep(Duration::from_millis(1));
+                    }
+                }
+                towns();
+            }
         });
         // The committer's `recv` ends once the last sender (this one) is gone.
         drop(tx);
