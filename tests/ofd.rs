@@ -35,14 +35,7 @@ fn manifest(out: &Path) -> serde_json::Value {
 }
 
 fn ofd_files(out: &Path) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = walkdir::WalkDir::new(out)
-        .into_iter()
-        .filter_map(Result::ok)
-        .map(|e| e.into_path())
-        .filter(|p| p.extension().is_some_and(|e| e == "ofd"))
-        .collect();
-    files.sort();
-    files
+    common::files_with_extension(out, "ofd")
 }
 
 #[test]

@@ -88,6 +88,14 @@ fn number(el: &HtmlElement, name: &str) -> Option<f64> {
     attr(el, name).and_then(|v| v.parse().ok())
 }
 
+/// The child elements of an element (its text and tags left out).
+pub(super) fn elements(el: &HtmlElement) -> impl Iterator<Item = &HtmlElement> {
+    el.children.iter().filter_map(|n| match n {
+        HtmlNode::Element(e) => Some(e),
+        _ => None,
+    })
+}
+
 /// The text of some nodes, without markup.
 pub(super) fn text_of(nodes: &[HtmlNode]) -> String {
     let mut out = String::new();
@@ -398,10 +406,7 @@ impl Writer<'_> {
     fn attachments(&mut self, el: &HtmlElement) -> Result<(), String> {
         let above = (number(el, "data-above").unwrap_or(1.0) as i32) * PITCH;
         let mut first = true;
-        for node in &el.children {
-            let HtmlNode::Element(item) = node else {
-                continue;
-            };
+        for item in elements(el) {
             let numbered = attr(item, "data-numbered") == Some("true");
             let hang = if numbered { 2.0 } else { 0.0 };
             let left = chars(5.0 + hang);
@@ -427,17 +432,7 @@ impl Writer<'_> {
     /// and two blank lines above for the seal; unsealed, the name 右空二字 one blank line below
     /// the body and the date two characters further right.
     fn signature(&mut self, el: &HtmlElement) -> Result<(), String> {
-        let parts: Vec<&HtmlElement> = el
-            .children
-            .iter()
-            .filter_map(|n| {
-                if let HtmlNode::Element(e) = n {
-                    Some(e)
-                } else {
-                    None
-                }
-            })
-            .collect();
+        let parts: Vec<&HtmlElement> = elements(el).collect();
         let [organ, date] = parts.as_slice() else {
             return Err("a signature needs the organ and the date".into());
         };
@@ -476,17 +471,7 @@ impl Writer<'_> {
     /// right; after the signature at the end of the document. (A frame at the foot of the type
     /// area, `w:framePr`, is lost on LibreOffice, which then drops its rules too.)
     fn colophon(&mut self, el: &HtmlElement) -> Result<(), String> {
-        let lines: Vec<&HtmlElement> = el
-            .children
-            .iter()
-            .filter_map(|n| {
-                if let HtmlNode::Element(line) = n {
-                    Some(line)
-                } else {
-                    None
-                }
-            })
-            .collect();
+        let lines: Vec<&HtmlElement> = elements(el).collect();
         let indent = chars(1.0) * 14 / 16;
         let width = self.width();
         for (i, line) in lines.iter().enumerate() {

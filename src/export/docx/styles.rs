@@ -271,7 +271,6 @@ pub(super) fn sect_pr(landscape: bool) -> String {
             &[("w:type", kind.into()), ("r:id", id.into())],
         );
     }
-    let mm = |v: f64| ((v * 1440.0 / 25.4).round() as i32).to_string();
     if landscape {
         xml.leaf_empty(
             "w:pgSz",
@@ -281,39 +280,16 @@ pub(super) fn sect_pr(landscape: bool) -> String {
                 ("w:orient", "landscape".into()),
             ],
         );
-        let margins = [
-            ("w:top", 28.0),
-            ("w:right", 37.0),
-            ("w:bottom", 26.0),
-            ("w:left", 35.0),
-        ];
-        let mut attrs: Vec<_> = margins.iter().map(|(k, v)| (*k, mm(*v))).collect();
-        attrs.extend([
-            ("w:header", mm(15.0)),
-            ("w:footer", mm(12.0)),
-            ("w:gutter", "0".into()),
-        ]);
-        xml.leaf_empty("w:pgMar", &attrs);
+        // the portrait margins turned: the head of the table at the binding edge
+        page_margins(&mut xml, [28.0, 37.0, 26.0, 35.0], 12.0);
         xml.leaf_empty("w:docGrid", &[("w:linePitch", "312".into())]);
     } else {
         xml.leaf_empty(
             "w:pgSz",
             &[("w:w", "11906".into()), ("w:h", "16838".into())],
         );
-        let margins = [
-            ("w:top", 37.0),
-            ("w:right", 26.0),
-            ("w:bottom", 35.0),
-            ("w:left", 28.0),
-        ];
-        let mut attrs: Vec<_> = margins.iter().map(|(k, v)| (*k, mm(*v))).collect();
         // the page number's dashes 7 mm below the type area (§7.5)
-        attrs.extend([
-            ("w:header", mm(15.0)),
-            ("w:footer", mm(23.5)),
-            ("w:gutter", "0".into()),
-        ]);
-        xml.leaf_empty("w:pgMar", &attrs);
+        page_margins(&mut xml, [37.0, 26.0, 35.0, 28.0], 23.5);
         // 22 lines of 28 characters. Word's character grid would set 28 characters of 16 pt in
         // 156 mm by squeezing each to 15.785 pt (charSpace -879/4096 pt); LibreOffice gives a
         // glyph wider than its cell two cells (about 20 characters a line). So the grid is of
@@ -329,6 +305,23 @@ pub(super) fn sect_pr(landscape: bool) -> String {
     }
     xml.close("w:sectPr");
     xml.into_markup()
+}
+
+/// `w:pgMar`: top, right, bottom and left margins and the footer's distance from the edge, in mm.
+fn page_margins(xml: &mut Xml, margins: [f64; 4], footer: f64) {
+    let twips = |v: f64| ((v * 1440.0 / 25.4).round() as i32).to_string();
+    let sides = ["w:top", "w:right", "w:bottom", "w:left"];
+    let mut attrs: Vec<_> = sides
+        .into_iter()
+        .zip(margins)
+        .map(|(k, v)| (k, twips(v)))
+        .collect();
+    attrs.extend([
+        ("w:header", twips(15.0)),
+        ("w:footer", twips(footer)),
+        ("w:gutter", "0".into()),
+    ]);
+    xml.leaf_empty("w:pgMar", &attrs);
 }
 
 /// `word/settings.xml`: odd and even footers differ (page numbers right and left).

@@ -1,9 +1,9 @@
 //! DOCX export, tables: gongwen.typ's tables with the PDF's column widths, thin rules, the header
 //! row repeated on every page (`w:tblHeader`) in the header face; the application's opinion boxes.
 
-use typst_html::{HtmlElement, HtmlNode, tag};
+use typst_html::{HtmlElement, tag};
 
-use super::body::{Writer, attr, role, write_para};
+use super::body::{Writer, attr, elements, role, write_para};
 use super::styles::{Ind, PITCH, PPr, RPr, chars};
 use crate::export::xml::Xml;
 
@@ -91,34 +91,21 @@ pub(super) fn write(writer: &mut Writer, el: &HtmlElement) -> Result<String, Str
 /// The rows of a table, header rows (in `<thead>` or of `<th>` cells) marked.
 fn rows(el: &HtmlElement) -> Vec<Row<'_>> {
     let mut out = Vec::new();
-    for node in &el.children {
-        let HtmlNode::Element(part) = node else {
-            continue;
-        };
+    for part in elements(el) {
         if part.tag == tag::tr {
             out.push(row(part, false));
         } else {
             let header = part.tag == tag::thead;
-            for node in &part.children {
-                if let HtmlNode::Element(tr) = node
-                    && tr.tag == tag::tr
-                {
-                    out.push(row(tr, header));
-                }
-            }
+            let trs = elements(part).filter(|tr| tr.tag == tag::tr);
+            out.extend(trs.map(|tr| row(tr, header)));
         }
     }
     out
 }
 
 fn row(tr: &HtmlElement, header: bool) -> Row<'_> {
-    let cells: Vec<&HtmlElement> = tr
-        .children
-        .iter()
-        .filter_map(|n| match n {
-            HtmlNode::Element(c) if c.tag == tag::td || c.tag == tag::th => Some(c),
-            _ => None,
-        })
+    let cells: Vec<&HtmlElement> = elements(tr)
+        .filter(|c| c.tag == tag::td || c.tag == tag::th)
         .collect();
     let header = header || (!cells.is_empty() && cells.iter().all(|c| c.tag == tag::th));
     Row { header, cells }
