@@ -145,7 +145,7 @@ O2="$WORK/out-typ"
 "$BIN" build --content "$G" --out "$O2" -j 2 --emit-typ --quiet > /dev/null 2>&1 || true
 CLI="$WORK/cli"
 mkdir -p "$CLI"
-cp "$ROOT/templates/gongwen.typ" "$CLI/"
+cp -r "$ROOT/templates/gongwen" "$CLI/"
 i=0
 while IFS= read -r f; do
   i=$((i + 1)); cp "$f" "$CLI/doc-$(printf %04d $i).typ"
