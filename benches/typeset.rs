@@ -563,7 +563,10 @@ fn main() -> anyhow::Result<()> {
     std::fs::create_dir_all(dir.path().join("gongwen"))?;
     for entry in std::fs::read_dir(templates.join("gongwen"))? {
         let entry = entry?;
-        std::fs::copy(entry.path(), dir.path().join("gongwen").join(entry.file_name()))?;
+        std::fs::copy(
+            entry.path(),
+            dir.path().join("gongwen").join(entry.file_name()),
+        )?;
     }
     let mut files = Vec::new();
     for (i, s) in sources.iter().enumerate() {

@@ -168,5 +168,9 @@ fn a_file_outside_the_templates_folder_is_refused() {
         .expect("refused");
     assert_eq!(errors.len(), 1);
     assert_eq!(errors[0].file, Path::new("templates/../Cargo.toml"));
-    assert!(errors[0].message.contains("templates folder"), "{}", errors[0].message);
+    assert!(
+        errors[0].message.contains("templates folder"),
+        "{}",
+        errors[0].message
+    );
 }
