@@ -88,24 +88,29 @@ fn check_exits_0_on_a_verdict_1_with_the_option_and_1_on_a_data_error() {
     );
     let strict = zyz(&["check", "--fail-on-verdicts"], project.dir.path());
     assert_eq!(strict.status.code(), Some(1));
-    let build = zyz(&["build", "-q"], project.dir.path());
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let templates = repo.join("templates").display().to_string();
+    let fonts = repo.join("fonts").display().to_string();
+    let build_args = |more: &[&'static str]| {
+        let mut args = vec!["build", "-q", "--templates", &templates, "--fonts", &fonts];
+        args.extend_from_slice(more);
+        zyz(&args, project.dir.path())
+    };
+    let build = build_args(&[]);
     assert_eq!(
         build.status.code(),
         Some(0),
         "{}",
         String::from_utf8_lossy(&build.stderr)
     );
-    let build = zyz(&["build", "-q", "--fail-on-verdicts"], project.dir.path());
+    let build = build_args(&["--fail-on-verdicts"]);
     assert_eq!(build.status.code(), Some(1));
 
     let town = project.content().join("towns/qingtou.yaml");
     let good = std::fs::read_to_string(&town).unwrap();
     std::fs::write(&town, good.replacen("name:", "name: [", 1)).unwrap();
     assert_eq!(zyz(&["check"], project.dir.path()).status.code(), Some(1));
-    assert_eq!(
-        zyz(&["build", "-q"], project.dir.path()).status.code(),
-        Some(1)
-    );
+    assert_eq!(build_args(&[]).status.code(), Some(1));
     std::fs::write(&town, good).unwrap();
 }
 
