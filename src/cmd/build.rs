@@ -285,13 +285,12 @@ pub fn print_summary(summary: &Summary, args: &BuildArgs, content: &Path) {
     let warnings: Vec<&Diagnostic> = all().filter(|d| d.severity == Severity::Warning).collect();
     if !args.details {
         for d in warnings.iter().take(WARNING_LINES) {
-            eprintln!(
-                "warning[{}] {}:{}: {}",
-                d.rule,
-                d.file.display(),
-                d.line,
-                d.message
-            );
+            let at = if d.line > 0 {
+                format!("{}:{}", d.file.display(), d.line)
+            } else {
+                d.file.display().to_string()
+            };
+            eprintln!("warning[{}]: {}  --> {at}", d.rule, d.message);
         }
         if warnings.len() > WARNING_LINES {
             eprintln!("…另有 {} 条警告", warnings.len() - WARNING_LINES);
