@@ -164,8 +164,7 @@ fn a_file_outside_the_templates_folder_is_refused() {
     };
     let errors = ENGINE
         .compile_file(Path::new("../Cargo.toml"), date)
-        .err()
-        .expect("refused");
+        .expect_err("refused");
     assert_eq!(errors.len(), 1);
     assert_eq!(errors[0].file, Path::new("templates/../Cargo.toml"));
     assert!(
