@@ -5,9 +5,9 @@ use typst::layout::{Abs, Frame, FrameItem, Point, Size, Transform};
 use typst::text::TextItem;
 use typst::visualize::{Geometry, Paint, Shape};
 
-use crate::render::punct::OPENING;
+use crate::render::punct::{CLOSING, OPENING};
 
-use super::{BODY, BOTTOM, CELL, MM, PAGE_H, PAGE_W, PITCH, TOP, TYPE_W};
+use super::{BODY, BOTTOM, CELL, MM, PAGE_H, PAGE_W, PITCH, RIGHT, TOP, TYPE_W};
 
 /// A run of text in page coordinates.
 pub(super) struct Run {
@@ -150,6 +150,14 @@ pub(super) fn run(text: &TextItem, pos: Point, ts: Transform) -> Run {
     let top = pos + Point::new(Abs::zero(), Abs::pt(-0.8 * size));
     let (x0, y0, x1, y1) = bounds(top, Size::new(text.width(), Abs::pt(0.9 * size)), ts);
     let upright = ts.kx.get().abs() < 1e-6 && ts.ky.get().abs() < 1e-6;
+    // A closing mark's right half is blank: at a line's end it may take half a cell (gongwen's
+    // `fw-close-next`, GB/T 15834 §5.1.10), its blank half past the type area's right edge.
+    let x1 = if upright && !text.text.is_empty() && text.text.chars().all(|c| CLOSING.contains(&c))
+    {
+        x1.min(RIGHT.max(x0 + 0.5 * size))
+    } else {
+        x1
+    };
     let origin = pos.transform(ts);
     let red = is_red(&text.fill);
     let ink_top = (red && upright && size > 22.5).then(|| {
@@ -301,8 +309,19 @@ pub(super) fn body_lines(page: &PageView, colophon_top: f64) -> Vec<Line> {
             } else {
                 l.x0
             };
+            // a closing mark set in the line's last half cell counts half
+            let last = parts[parts.len() - 1];
+            let half_end = !last.text.is_empty()
+                && last.text.chars().all(|c| CLOSING.contains(&c))
+                && last.x0 > RIGHT - 0.75 * CELL;
+            let chars = if half_end { l.chars - 0.5 } else { l.chars };
             let text = parts.iter().map(|r| r.text.as_str()).collect();
-            Line { x0, text, ..l }
+            Line {
+                x0,
+                text,
+                chars,
+                ..l
+            }
         })
         .collect()
 }
