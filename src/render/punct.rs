@@ -130,8 +130,8 @@ const RANGE_BREAK: &str = "#range-break;";
 /// Ends a text run with no break after it, giving back its tracking (gongwen's `run-join`): a
 /// number before its unit, and the text on both sides of a redline mark.
 const RUN_JOIN: &str = "#run-join;";
-/// How a marked run ends when its last character is a boxed mark.
-const BOX_END: &str = "\");]";
+/// How a marked run ends when its last character is a boxed mark (or a run of them).
+const BOX_END: &str = ");]";
 
 /// The unit that `rest` begins with, if any.
 fn unit_at(rest: &str) -> Option<&'static str> {
@@ -140,36 +140,56 @@ fn unit_at(rest: &str) -> Option<&'static str> {
 
 /// Markup text with each mark replaced by `#fw-close("，");` or `#fw-open("（");`, or by their
 /// `-next` forms where the mark follows another mark or opens a line (Typst leaves the tracking
-/// off the last glyph of a text run, and only a box after text has that to give back). The `;`
-/// ends the embedded call, so what follows (a `[`, a `.`, a letter) stays text.
+/// off the last glyph of a text run, and only a box after text has that to give back). Two or
+/// more closing marks in a row are `fw-close-tight` each and `#fw-close-fill(n);` after them
+/// (full cells within a line, half cells at its end). The `;` ends the embedded call, so what
+/// follows (a `[`, a `.`, a letter) stays text.
 fn boxed_text(text: &str, cells: bool, out: &mut String) {
-    for (i, c) in text.char_indices() {
-        let function = if CLOSING.contains(&c) {
-            "fw-close"
+    let chars: Vec<char> = text.chars().collect();
+    let mut i = 0;
+    while let Some(&c) = chars.get(i) {
+        let run = chars[i..]
+            .iter()
+            .take_while(|c| CLOSING.contains(c))
+            .count();
+        if run >= 2 {
+            for &mark in &chars[i..i + run] {
+                call(out, "fw-close-tight", mark);
+            }
+            out.push_str(&format!("#fw-close-fill({run});"));
+            i += run;
+            continue;
+        }
+        i += 1;
+        if CLOSING.contains(&c) {
+            call(out, "fw-close", c);
         } else if OPENING.contains(&c) {
-            "fw-open"
+            call(out, "fw-open", c);
         } else {
             out.push(c);
-            let rest = &text[i + c.len_utf8()..];
-            if cells && c.is_ascii_digit() && unit_at(rest).is_some() {
+            let rest: String = chars[i..].iter().take(4).collect();
+            if cells && c.is_ascii_digit() && unit_at(&rest).is_some() {
                 out.push_str(RUN_JOIN);
             }
-            continue;
-        };
-        let after_text = !(out.is_empty()
-            || out.ends_with(CALL_END)
-            || out.ends_with(RUN_JOIN)
-            || out.ends_with('\n')
-            || (out.ends_with('[') && !out.ends_with("\\[")));
-        out.push('#');
-        out.push_str(function);
-        if !after_text {
-            out.push_str("-next");
         }
-        out.push_str("(\"");
-        out.push(c);
-        out.push_str(CALL_END);
     }
+}
+
+/// `#function("mark");`, or its `-next` form where the mark does not follow text.
+fn call(out: &mut String, function: &str, mark: char) {
+    let after_text = !(out.is_empty()
+        || out.ends_with(");")
+        || out.ends_with(RUN_JOIN)
+        || out.ends_with('\n')
+        || (out.ends_with('[') && !out.ends_with("\\[")));
+    out.push('#');
+    out.push_str(function);
+    if !after_text {
+        out.push_str("-next");
+    }
+    out.push_str("(\"");
+    out.push(mark);
+    out.push_str(CALL_END);
 }
 
 /// How every call this pass writes ends.
@@ -183,7 +203,8 @@ mod tests {
     fn marks_in_markup_are_boxed() {
         assert_eq!(
             fullwidth_and_breaks("按照《规划》，推进。"),
-            "按照#fw-open(\"《\");规划#fw-close(\"》\");#fw-close-next(\"，\");推进#fw-close(\"。\");"
+            "按照#fw-open(\"《\");规划#fw-close-tight(\"》\");#fw-close-tight-next(\"，\");\
+             #fw-close-fill(2);推进#fw-close(\"。\");"
         );
     }
 
@@ -197,7 +218,8 @@ mod tests {
     fn marks_after_marks_or_at_a_start_take_the_next_form() {
         assert_eq!(
             fullwidth_and_breaks("（一）甲。”\n“乙”"),
-            "#fw-open-next(\"（\");一#fw-close(\"）\");甲#fw-close(\"。\");#fw-close-next(\"”\");\n#fw-open-next(\"“\");乙#fw-close(\"”\");"
+            "#fw-open-next(\"（\");一#fw-close(\"）\");甲#fw-close-tight(\"。\");\
+             #fw-close-tight-next(\"”\");#fw-close-fill(2);\n#fw-open-next(\"“\");乙#fw-close(\"”\");"
         );
     }
 
@@ -238,7 +260,7 @@ mod tests {
     fn a_range_of_numbers_may_break_after_its_hyphen() {
         assert_eq!(
             fullwidth_and_breaks("计划（2024\\-2025年）"),
-            "计划#fw-open(\"（\");2024\\-#range-break;2025#run-join;年#fw-close(\"）\");"
+            "计划#fw-open(\"（\");2024\\-#range-break;2025年#fw-close(\"）\");"
         );
         // a hyphen between letters, or with no number on one side, keeps no break
         for text in ["A\\-B", "2024\\-年", "甲\\-2025", "2024\\- 2025"] {

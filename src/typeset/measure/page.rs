@@ -269,6 +269,9 @@ pub(super) struct Line {
     pub(super) chars: f64,
     /// The line's text, left to right.
     pub(super) text: String,
+    /// Cells given up by the closing marks ending it (see [`line_end_compression`]): they take
+    /// them back when anything follows them on the line.
+    pub(super) compressed: f64,
 }
 
 pub(super) fn body_lines(page: &PageView, colophon_top: f64) -> Vec<Line> {
@@ -293,6 +296,7 @@ pub(super) fn body_lines(page: &PageView, colophon_top: f64) -> Vec<Line> {
                     x1: r.x1,
                     chars: r.cells,
                     text: String::new(),
+                    compressed: 0.0,
                 };
                 lines.push((line, vec![r]));
             }
@@ -309,21 +313,41 @@ pub(super) fn body_lines(page: &PageView, colophon_top: f64) -> Vec<Line> {
             } else {
                 l.x0
             };
-            // a closing mark set in the line's last half cell counts half
-            let last = parts[parts.len() - 1];
-            let half_end = !last.text.is_empty()
-                && last.text.chars().all(|c| CLOSING.contains(&c))
-                && last.x0 > RIGHT - 0.75 * CELL;
-            let chars = if half_end { l.chars - 0.5 } else { l.chars };
+            let compressed = line_end_compression(&parts);
+            let chars = l.chars - compressed;
             let text = parts.iter().map(|r| r.text.as_str()).collect();
             Line {
                 x0,
                 text,
                 chars,
+                compressed,
                 ..l
             }
         })
         .collect()
+}
+
+/// Cells that the closing marks ending a full line give up: a run of them at a line's end takes
+/// half a cell each (gongwen's `fw-close-tight`, GB/T 15834 §5.1.10), counted as 1 each.
+fn line_end_compression(parts: &[&Run]) -> f64 {
+    let visible: Vec<&Run> = parts
+        .iter()
+        .filter(|r| r.text.chars().any(|c| cell(c) > 0.0))
+        .copied()
+        .collect();
+    let closing = |r: &&&Run| {
+        r.text
+            .chars()
+            .all(|c| CLOSING.contains(&c) || cell(c) == 0.0)
+    };
+    let marks = visible.iter().rev().take_while(closing).count();
+    let full = visible.last().is_some_and(|r| r.x1 >= RIGHT - 1.0);
+    if marks == 0 || !full {
+        return 0.0;
+    }
+    let first = visible[visible.len() - marks];
+    let taken = ((RIGHT - first.x0) / CELL * 2.0).round() / 2.0;
+    (marks as f64 - taken).max(0.0)
 }
 
 /// Cells taken by a run's glyphs: a full-width character 1, spaces and invisible characters 0,

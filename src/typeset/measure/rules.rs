@@ -315,7 +315,8 @@ pub(super) fn line_cells(lines: &[Line], next_page: Option<&Line>, left: f64, f:
         // whole cells of indent (x0 is the left of the first cell, see `body_lines`)
         let n = ((l.x0 - left) / CELL).round() + l.chars;
         let next = lines.get(i + 1).or(next_page);
-        let forced = next.is_some_and(|next| n + lead_cells(&next.text) > 28.01);
+        // what begins the next line would also give the compressed marks their full cells back
+        let forced = next.is_some_and(|next| n + l.compressed + lead_cells(&next.text) > 28.01);
         // more than 28, or room left for what begins the next line
         (n > 28.01 || (n <= 27.01 && !forced)).then_some((l, n))
     });

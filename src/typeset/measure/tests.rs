@@ -239,16 +239,19 @@ fn a_line_spread_over_six_empty_cells_is_reported() {
     // which no break divides: the code begins the next line, the first is spread over 6 cells.
     let doc = "开张镇冬枣专业合作社的统一社会信用代码为93140881MA0K2025XY，成立于2015年，\
         现有社员一百二十户。";
-    assert_eq!(
-        measure(doc),
-        vec![finding(
+    // (Spread this far, the line's last character is pushed past the right edge too:
+    // `layout.margins` reports that as well.)
+    let found = measure(doc);
+    assert!(
+        found.contains(&finding(
             "layout.stretched-line",
             1,
             "the full line at 42.0 mm from the top edge (“开张镇冬枣专业合…”) holds 22 characters \
              spread over the 28 cells of the line; a justified line holds at least 26 (one \
              character pushed out to the next line and its space spread is ordinary practice, \
              CLREQ 行内调整; more leaves the characters visibly apart)"
-        )]
+        )),
+        "{found:#?}"
     );
 }
 
