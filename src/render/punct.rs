@@ -142,7 +142,8 @@ fn unit_at(rest: &str) -> Option<&'static str> {
 /// `-next` forms where the mark follows another mark or opens a line (Typst leaves the tracking
 /// off the last glyph of a text run, and only a box after text has that to give back). Two or
 /// more closing marks in a row are `fw-close-tight` each and `#fw-close-fill(n);` after them
-/// (full cells within a line, half cells at its end). The `;` ends the embedded call, so what
+/// (half a cell each and half a cell after them within a line, the half after dropped at its
+/// end: CLREQ's adjacent marks, GB/T 15834 §5.1.10). The `;` ends the embedded call, so what
 /// follows (a `[`, a `.`, a letter) stays text.
 fn boxed_text(text: &str, cells: bool, out: &mut String) {
     let chars: Vec<char> = text.chars().collect();

@@ -269,7 +269,9 @@ pub(super) struct Line {
     pub(super) chars: f64,
     /// The line's text, left to right.
     pub(super) text: String,
-    /// Cells given up by the closing marks ending it (see [`line_end_compression`]): they take
+    /// Characters as the grid counts them (full-width 1, half-width ½), compressed marks as set.
+    pub(super) nominal: f64,
+    /// Cells given up by the closing marks ending it (see [`compression`]): they take
     /// them back when anything follows them on the line.
     pub(super) compressed: f64,
 }
@@ -296,6 +298,7 @@ pub(super) fn body_lines(page: &PageView, colophon_top: f64) -> Vec<Line> {
                     x1: r.x1,
                     chars: r.cells,
                     text: String::new(),
+                    nominal: 0.0,
                     compressed: 0.0,
                 };
                 lines.push((line, vec![r]));
@@ -313,13 +316,15 @@ pub(super) fn body_lines(page: &PageView, colophon_top: f64) -> Vec<Line> {
             } else {
                 l.x0
             };
-            let compressed = line_end_compression(&parts);
-            let chars = l.chars - compressed;
-            let text = parts.iter().map(|r| r.text.as_str()).collect();
+            let (given, compressed) = compression(&parts);
+            let chars = l.chars - given;
+            let text: String = parts.iter().map(|r| r.text.as_str()).collect();
+            let nominal = text.chars().map(cell).sum::<f64>() - given;
             Line {
                 x0,
                 text,
                 chars,
+                nominal,
                 compressed,
                 ..l
             }
@@ -327,27 +332,33 @@ pub(super) fn body_lines(page: &PageView, colophon_top: f64) -> Vec<Line> {
         .collect()
 }
 
-/// Cells that the closing marks ending a full line give up: a run of them at a line's end takes
-/// half a cell each (gongwen's `fw-close-tight`, GB/T 15834 §5.1.10), counted as 1 each.
-fn line_end_compression(parts: &[&Run]) -> f64 {
+/// Cells that closing marks set closer than a cell give up, counted as 1 each, and how much of
+/// that the line's last mark would take back if anything followed it: a closing mark followed by
+/// another takes half a cell (gongwen's `fw-close-tight`, CLREQ's adjacent marks), and the last
+/// of them at a full line's end half a cell too (GB/T 15834 §5.1.10).
+fn compression(parts: &[&Run]) -> (f64, f64) {
     let visible: Vec<&Run> = parts
         .iter()
         .filter(|r| r.text.chars().any(|c| cell(c) > 0.0))
         .copied()
         .collect();
-    let closing = |r: &&&Run| {
+    let mark = |r: &Run| {
         r.text
             .chars()
             .all(|c| CLOSING.contains(&c) || cell(c) == 0.0)
     };
-    let marks = visible.iter().rev().take_while(closing).count();
-    let full = visible.last().is_some_and(|r| r.x1 >= RIGHT - 1.0);
-    if marks == 0 || !full {
-        return 0.0;
+    let half = 0.75 * CELL;
+    let mut given = 0.0;
+    for pair in visible.windows(2) {
+        if mark(pair[0]) && mark(pair[1]) && pair[1].x0 - pair[0].x0 < half {
+            given += 0.5;
+        }
     }
-    let first = visible[visible.len() - marks];
-    let taken = ((RIGHT - first.x0) / CELL * 2.0).round() / 2.0;
-    (marks as f64 - taken).max(0.0)
+    let last = visible
+        .last()
+        .filter(|r| mark(r) && r.x1 >= RIGHT - 1.0 && r.x0 > RIGHT - half);
+    let end = if last.is_some() { 0.5 } else { 0.0 };
+    (given + end, end)
 }
 
 /// Cells taken by a run's glyphs: a full-width character 1, spaces and invisible characters 0,

@@ -345,14 +345,15 @@ pub(super) fn line_cells(lines: &[Line], next_page: Option<&Line>, left: f64, f:
 const LEAST_CELLS: f64 = 26.0;
 
 /// Justified full lines hold at least [`LEAST_CELLS`] of their 28 cells of text, the indent
-/// counted. Lines that do not reach the right edge (a paragraph's last line, a centred or
+/// counted, half-width characters ½ each. Lines that do not reach the right edge (a paragraph's last line, a centred or
 /// right-set line) are not measured.
 pub(super) fn stretched_lines(lines: &[Line], left: f64, f: &mut Sink) {
     let mut bad = lines.iter().filter_map(|l| {
         if l.x1 < left + TYPE_W - 1.0 {
             return None;
         }
-        let n = ((l.x0 - left) / CELL).round() + l.chars;
+        // characters as the grid counts them: a digit or a stop ½, whatever its advance
+        let n = ((l.x0 - left) / CELL).round() + l.nominal;
         (n < LEAST_CELLS - 0.01).then_some((l, n))
     });
     if let Some((l, n)) = bad.next() {
