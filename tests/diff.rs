@@ -418,7 +418,9 @@ fn zyz_text_reads_what_poppler_reads() {
             .map(|b| b.text())
             .collect();
         let mut left = counts(&theirs);
-        for c in ours.chars().filter(|c| !c.is_whitespace()) {
+        // A range may break after its hyphen ("（2024-" / "2025年）", issue 26), and poppler
+        // takes a hyphen ending a line for a word break and drops it: hyphens are not compared.
+        for c in ours.chars().filter(|c| !c.is_whitespace() && *c != '-') {
             let n = left.entry(c).or_insert(0);
             assert!(
                 *n > 0,
@@ -432,7 +434,7 @@ fn zyz_text_reads_what_poppler_reads() {
             .flat_map(|(c, n)| std::iter::repeat_n(*c, *n))
             .collect();
         for c in rest.chars() {
-            let furniture = c.is_ascii_digit() || c == '—' || headers.contains(c);
+            let furniture = c.is_ascii_digit() || c == '—' || c == '-' || headers.contains(c);
             assert!(
                 furniture,
                 "{}: poppler reads {c:?} that zyz text misses ({rest})",
