@@ -22,6 +22,8 @@ pub(super) struct Run {
     pub(super) text: typst::ecow::EcoString,
     /// Cells the characters take (see [`glyph_cells`]).
     pub(super) cells: f64,
+    /// The same as the grid counts them (see [`grid_cells`]).
+    pub(super) grid: f64,
     pub(super) red: bool,
     pub(super) upright: bool,
     /// Rotated runs only: their top faces the left edge of the page.
@@ -173,6 +175,7 @@ pub(super) fn run(text: &TextItem, pos: Point, ts: Transform) -> Run {
         size,
         text: text.text.clone(),
         cells: glyph_cells(text),
+        grid: grid_cells(text),
         red,
         upright,
         head_left: ts.kx.get() > 0.5,
@@ -269,7 +272,8 @@ pub(super) struct Line {
     pub(super) chars: f64,
     /// The line's text, left to right.
     pub(super) text: String,
-    /// Characters as the grid counts them (full-width 1, half-width ½), compressed marks as set.
+    /// Characters as the grid counts them (full-width 1, half-width at least ½), compressed marks
+    /// as set.
     pub(super) nominal: f64,
     /// Cells given up by the closing marks ending it (see [`compression`]): they take
     /// them back when anything follows them on the line.
@@ -319,7 +323,7 @@ pub(super) fn body_lines(page: &PageView, colophon_top: f64) -> Vec<Line> {
             let (given, compressed) = compression(&parts);
             let chars = l.chars - given;
             let text: String = parts.iter().map(|r| r.text.as_str()).collect();
-            let nominal = text.chars().map(cell).sum::<f64>() - given;
+            let nominal = parts.iter().map(|r| r.grid).sum::<f64>() - given;
             Line {
                 x0,
                 text,
@@ -364,11 +368,21 @@ fn compression(parts: &[&Run]) -> (f64, f64) {
 /// Cells taken by a run's glyphs: a full-width character 1, spaces and invisible characters 0,
 /// others (digits, Latin) their advance over the cell pitch (half-width digits ½).
 pub(super) fn glyph_cells(text: &TextItem) -> f64 {
+    cells_of(text, 0.0)
+}
+
+/// Cells of a run's glyphs as the grid counts them: like [`glyph_cells`], but a half-width
+/// character at least ½ whatever its advance (a digit or a stop is ½, a capital its width).
+pub(super) fn grid_cells(text: &TextItem) -> f64 {
+    cells_of(text, 0.5)
+}
+
+fn cells_of(text: &TextItem, least_half: f64) -> f64 {
     text.glyphs
         .iter()
         .map(
             |g| match text.text[g.range()].chars().next().map_or(0.0, cell) {
-                0.5 => g.x_advance.at(text.size).to_pt() / CELL,
+                0.5 => (g.x_advance.at(text.size).to_pt() / CELL).max(least_half),
                 n => n,
             },
         )

@@ -237,8 +237,7 @@ const PLAN_OPENING: &str = "为落实《永济市促进专业镇高质量发展�
 fn a_line_spread_over_six_empty_cells_is_reported() {
     // 2 cells of indent and 20 characters, then an 18-character code (9 cells) with its comma,
     // which no break divides: the code begins the next line, the first is spread over 6 cells.
-    let doc = "开张镇冬枣专业合作社的统一社会信用代码为93140881MA0K2025XY，成立于2015年，\
-        现有社员一百二十户。";
+    let doc = "开张镇冬枣专业合作社的统一社会信用代码为93140881MA0K2025XY，成立于2015年。";
     // (Spread this far, the line's last character is pushed past the right edge too:
     // `layout.margins` reports that as well.)
     let found = measure(doc);
