@@ -213,13 +213,15 @@ fn the_redline_strikes_the_old_unit_and_underlines_the_new_one() {
     let dir = office.path().join("redline");
     let out = office.zyz(&["diff", "--redline", dir.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1), "{}", common::stderr(&out));
-    // The layout check runs on each redline. The note in the header is page furniture, like the
-    // page number; a line may break one character early where a marked run ends (Typst's line
-    // breaking across differently styled runs): that finding is allowed, no other.
+    // The layout check runs on each redline and finds nothing: the note in the header is page
+    // furniture, like the page number, and the text on both sides of a marked run gives back the
+    // tracking its run end loses, so no line breaks a character early (issue 26).
     let stderr = common::stderr(&out);
-    for line in stderr.lines().filter(|l| l.starts_with("warning[layout.")) {
-        assert!(line.starts_with("warning[layout.line-cells]"), "{stderr}");
-    }
+    let layout: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("warning[layout."))
+        .collect();
+    assert!(layout.is_empty(), "{stderr}");
     let file = dir.join("2025/towns/kaizhang/action-plan.pdf");
     let pdf = Pdf::open(&file).unwrap();
     let text: String = pdf.text().split_whitespace().collect();
@@ -416,7 +418,9 @@ fn zyz_text_reads_what_poppler_reads() {
             .map(|b| b.text())
             .collect();
         let mut left = counts(&theirs);
-        for c in ours.chars().filter(|c| !c.is_whitespace()) {
+        // A range may break after its hyphen ("（2024-" / "2025年）", issue 26), and poppler
+        // takes a hyphen ending a line for a word break and drops it: hyphens are not compared.
+        for c in ours.chars().filter(|c| !c.is_whitespace() && *c != '-') {
             let n = left.entry(c).or_insert(0);
             assert!(
                 *n > 0,
@@ -430,7 +434,7 @@ fn zyz_text_reads_what_poppler_reads() {
             .flat_map(|(c, n)| std::iter::repeat_n(*c, *n))
             .collect();
         for c in rest.chars() {
-            let furniture = c.is_ascii_digit() || c == '—' || headers.contains(c);
+            let furniture = c.is_ascii_digit() || c == '—' || c == '-' || headers.contains(c);
             assert!(
                 furniture,
                 "{}: poppler reads {c:?} that zyz text misses ({rest})",

@@ -96,7 +96,7 @@ impl Renderer {
             .render(Value::from_serialize(context))
             .map_err(|err| Box::new(self.diagnostic(name, &err)))?;
         Ok(if is_typst_template(name) {
-            punct::box_fullwidth(&source)
+            punct::fullwidth_and_breaks(&source)
         } else {
             source
         })

@@ -11,6 +11,9 @@
 //!   number of grid lines apart, the grid being 225 mm / 22.
 //! - `layout.line-cells`: a full body line (16 pt text reaching the type area's right edge)
 //!   holds 28 cells: its indent in characters plus its characters (full-width 1, others ½).
+//! - `layout.stretched-line`: a full body line holds at least 26 of those 28 cells of text, so
+//!   that at most two cells' worth is spread over it (one character pushed out is ordinary
+//!   practice, five is not).
 //! - `layout.page-number`: "— N —", 14 pt, upright, N the page's place in the document, the
 //!   dashes 7 mm below the type area, odd pages 1 character in from the right edge, even pages
 //!   1 character in from the left edge; on every page but a blank page before the 版记 page and
@@ -36,7 +39,7 @@ mod tests;
 use page::{Colophon, Line, PageView, body_lines, find_colophon};
 use rules::{
     colophon_rules, contained, line_cells, line_pitch, margins, numbered, page_number, page_size,
-    red, turned,
+    red, stretched_lines, turned,
 };
 
 use crate::diag::{Diagnostic, Severity};
@@ -45,7 +48,8 @@ use crate::diag::{Diagnostic, Severity};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LayoutFinding {
     /// `layout.page-size`, `layout.margins`, `layout.line-pitch`, `layout.line-cells`,
-    /// `layout.page-number`, `layout.colophon`, `layout.red` or `layout.turned`.
+    /// `layout.stretched-line`, `layout.page-number`, `layout.colophon`, `layout.red` or
+    /// `layout.turned`.
     pub rule: &'static str,
     /// The page (1-based).
     pub page: usize,
@@ -130,6 +134,7 @@ pub fn check(doc: &PagedDocument) -> Vec<LayoutFinding> {
             line_pitch(page, lines, &mut f);
             let next_page = body.get(i + 1).and_then(|l| l.first());
             line_cells(lines, next_page, left, &mut f);
+            stretched_lines(lines, left, &mut f);
         }
         contained(page, &mut f);
         red(page, &mut f);

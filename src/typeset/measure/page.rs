@@ -5,9 +5,9 @@ use typst::layout::{Abs, Frame, FrameItem, Point, Size, Transform};
 use typst::text::TextItem;
 use typst::visualize::{Geometry, Paint, Shape};
 
-use crate::render::punct::OPENING;
+use crate::render::punct::{CLOSING, OPENING};
 
-use super::{BODY, BOTTOM, CELL, MM, PAGE_H, PAGE_W, PITCH, TOP, TYPE_W};
+use super::{BODY, BOTTOM, CELL, MM, PAGE_H, PAGE_W, PITCH, RIGHT, TOP, TYPE_W};
 
 /// A run of text in page coordinates.
 pub(super) struct Run {
@@ -22,6 +22,8 @@ pub(super) struct Run {
     pub(super) text: typst::ecow::EcoString,
     /// Cells the characters take (see [`glyph_cells`]).
     pub(super) cells: f64,
+    /// The same as the grid counts them (see [`grid_cells`]).
+    pub(super) grid: f64,
     pub(super) red: bool,
     pub(super) upright: bool,
     /// Rotated runs only: their top faces the left edge of the page.
@@ -150,6 +152,14 @@ pub(super) fn run(text: &TextItem, pos: Point, ts: Transform) -> Run {
     let top = pos + Point::new(Abs::zero(), Abs::pt(-0.8 * size));
     let (x0, y0, x1, y1) = bounds(top, Size::new(text.width(), Abs::pt(0.9 * size)), ts);
     let upright = ts.kx.get().abs() < 1e-6 && ts.ky.get().abs() < 1e-6;
+    // A closing mark's right half is blank: at a line's end it may take half a cell (gongwen's
+    // `fw-close-next`, GB/T 15834 §5.1.10), its blank half past the type area's right edge.
+    let x1 = if upright && !text.text.is_empty() && text.text.chars().all(|c| CLOSING.contains(&c))
+    {
+        x1.min(RIGHT.max(x0 + 0.5 * size))
+    } else {
+        x1
+    };
     let origin = pos.transform(ts);
     let red = is_red(&text.fill);
     let ink_top = (red && upright && size > 22.5).then(|| {
@@ -165,6 +175,7 @@ pub(super) fn run(text: &TextItem, pos: Point, ts: Transform) -> Run {
         size,
         text: text.text.clone(),
         cells: glyph_cells(text),
+        grid: grid_cells(text),
         red,
         upright,
         head_left: ts.kx.get() > 0.5,
@@ -261,6 +272,12 @@ pub(super) struct Line {
     pub(super) chars: f64,
     /// The line's text, left to right.
     pub(super) text: String,
+    /// Characters as the grid counts them (full-width 1, half-width at least ½), compressed marks
+    /// as set.
+    pub(super) nominal: f64,
+    /// Cells given up by the closing marks ending it (see [`compression`]): they take
+    /// them back when anything follows them on the line.
+    pub(super) compressed: f64,
 }
 
 pub(super) fn body_lines(page: &PageView, colophon_top: f64) -> Vec<Line> {
@@ -285,6 +302,8 @@ pub(super) fn body_lines(page: &PageView, colophon_top: f64) -> Vec<Line> {
                     x1: r.x1,
                     chars: r.cells,
                     text: String::new(),
+                    nominal: 0.0,
+                    compressed: 0.0,
                 };
                 lines.push((line, vec![r]));
             }
@@ -301,20 +320,69 @@ pub(super) fn body_lines(page: &PageView, colophon_top: f64) -> Vec<Line> {
             } else {
                 l.x0
             };
-            let text = parts.iter().map(|r| r.text.as_str()).collect();
-            Line { x0, text, ..l }
+            let (given, compressed) = compression(&parts);
+            let chars = l.chars - given;
+            let text: String = parts.iter().map(|r| r.text.as_str()).collect();
+            let nominal = parts.iter().map(|r| r.grid).sum::<f64>() - given;
+            Line {
+                x0,
+                text,
+                chars,
+                nominal,
+                compressed,
+                ..l
+            }
         })
         .collect()
+}
+
+/// Cells that closing marks set closer than a cell give up, counted as 1 each, and how much of
+/// that the line's last mark would take back if anything followed it: a closing mark followed by
+/// another takes half a cell (gongwen's `fw-close-tight`, CLREQ's adjacent marks), and the last
+/// of them at a full line's end half a cell too (GB/T 15834 §5.1.10).
+fn compression(parts: &[&Run]) -> (f64, f64) {
+    let visible: Vec<&Run> = parts
+        .iter()
+        .filter(|r| r.text.chars().any(|c| cell(c) > 0.0))
+        .copied()
+        .collect();
+    let mark = |r: &Run| {
+        r.text
+            .chars()
+            .all(|c| CLOSING.contains(&c) || cell(c) == 0.0)
+    };
+    let half = 0.75 * CELL;
+    let mut given = 0.0;
+    for pair in visible.windows(2) {
+        if mark(pair[0]) && mark(pair[1]) && pair[1].x0 - pair[0].x0 < half {
+            given += 0.5;
+        }
+    }
+    let last = visible
+        .last()
+        .filter(|r| mark(r) && r.x1 >= RIGHT - 1.0 && r.x0 > RIGHT - half);
+    let end = if last.is_some() { 0.5 } else { 0.0 };
+    (given + end, end)
 }
 
 /// Cells taken by a run's glyphs: a full-width character 1, spaces and invisible characters 0,
 /// others (digits, Latin) their advance over the cell pitch (half-width digits ½).
 pub(super) fn glyph_cells(text: &TextItem) -> f64 {
+    cells_of(text, 0.0)
+}
+
+/// Cells of a run's glyphs as the grid counts them: like [`glyph_cells`], but a half-width
+/// character at least ½ whatever its advance (a digit or a stop is ½, a capital its width).
+pub(super) fn grid_cells(text: &TextItem) -> f64 {
+    cells_of(text, 0.5)
+}
+
+fn cells_of(text: &TextItem, least_half: f64) -> f64 {
     text.glyphs
         .iter()
         .map(
             |g| match text.text[g.range()].chars().next().map_or(0.0, cell) {
-                0.5 => g.x_advance.at(text.size).to_pt() / CELL,
+                0.5 => (g.x_advance.at(text.size).to_pt() / CELL).max(least_half),
                 n => n,
             },
         )

@@ -315,7 +315,8 @@ pub(super) fn line_cells(lines: &[Line], next_page: Option<&Line>, left: f64, f:
         // whole cells of indent (x0 is the left of the first cell, see `body_lines`)
         let n = ((l.x0 - left) / CELL).round() + l.chars;
         let next = lines.get(i + 1).or(next_page);
-        let forced = next.is_some_and(|next| n + lead_cells(&next.text) > 28.01);
+        // what begins the next line would also give the compressed marks their full cells back
+        let forced = next.is_some_and(|next| n + l.compressed + lead_cells(&next.text) > 28.01);
         // more than 28, or room left for what begins the next line
         (n > 28.01 || (n <= 27.01 && !forced)).then_some((l, n))
     });
@@ -338,10 +339,55 @@ pub(super) fn line_cells(lines: &[Line], next_page: Option<&Line>, left: f64, f:
     }
 }
 
+/// The fewest cells of text a justified full line may hold: one character pushed out to the next
+/// line (what line breaking must do before a mark that may not begin a line) and its space spread
+/// over the line is ordinary practice; more, and the characters stand visibly apart.
+const LEAST_CELLS: f64 = 26.0;
+
+/// Justified full lines hold at least [`LEAST_CELLS`] of their 28 cells of text, the indent
+/// counted, half-width characters ½ each. Lines that do not reach the right edge (a paragraph's last line, a centred or
+/// right-set line) are not measured.
+pub(super) fn stretched_lines(lines: &[Line], left: f64, f: &mut Sink) {
+    let mut bad = lines.iter().filter_map(|l| {
+        if l.x1 < left + TYPE_W - 1.0 {
+            return None;
+        }
+        // characters as the grid counts them: a digit or a stop ½, whatever its advance
+        let n = ((l.x0 - left) / CELL).round() + l.nominal;
+        (n < LEAST_CELLS - 0.01).then_some((l, n))
+    });
+    if let Some((l, n)) = bad.next() {
+        let more = bad.count();
+        let start: String = l
+            .text
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .take(8)
+            .collect();
+        f.push(
+            "layout.stretched-line",
+            format!(
+                "the full line at {:.1} mm from the top edge (“{start}…”) holds {} characters \
+                 spread over the 28 cells of the line{}; a justified line holds at least 26 (one \
+                 character pushed out to the next line and its space spread is ordinary practice, \
+                 CLREQ 行内调整; more leaves the characters visibly apart)",
+                mm(l.base),
+                figure(n),
+                match more {
+                    0 => String::new(),
+                    1 => " (and 1 more line)".to_owned(),
+                    k => format!(" (and {k} more lines)"),
+                }
+            ),
+        );
+    }
+}
+
 /// Cells of what must begin a line together: its first character with the closing marks after
 /// it (none may begin a line), what follows an opening mark (none may end a line), and the rest
-/// of a number or Latin word (no break inside one; a space ends it). Full-width marks as in
-/// render/punct.rs, half-width brackets and stops alike.
+/// of a number or Latin word (no break inside one but after a hyphen between digits, which
+/// render/punct.rs allows; a space ends it). Full-width marks as in render/punct.rs, half-width
+/// brackets and stops alike.
 fn lead_cells(text: &str) -> f64 {
     let word = |c: char| c.is_ascii_alphanumeric() || ".-%/:,+".contains(c);
     let closing = |c: char| CLOSING.contains(&c) || ")]}.,;:!?%".contains(c);
@@ -350,13 +396,14 @@ fn lead_cells(text: &str) -> f64 {
     let Some(mut prev) = chars.find(|c| !c.is_whitespace()) else {
         return 0.0;
     };
-    let mut n = cell(prev);
+    let (mut n, mut before) = (cell(prev), ' ');
     for c in chars {
-        if !(closing(c) || opening(prev) || (word(prev) && word(c))) {
+        let range_break = prev == '-' && c.is_ascii_digit() && before.is_ascii_digit();
+        if !(closing(c) || opening(prev) || (word(prev) && word(c) && !range_break)) {
             break;
         }
         n += cell(c);
-        prev = c;
+        (before, prev) = (prev, c);
     }
     n
 }

@@ -45,6 +45,20 @@ fn measure(markup: &str) -> Vec<LayoutFinding> {
         "#import \"gongwen/lib.typ\": *\n#show: gongwen.with(fonts: {})\n{markup}\n",
         ENGINE.fonts().typst_roles()
     );
+    measure_source(source)
+}
+
+/// Like [`measure`], the marks boxed by zyz's render stage as in a built document.
+fn measure_rendered(markup: &str) -> Vec<LayoutFinding> {
+    let source = format!(
+        "#import \"gongwen/lib.typ\": *\n#show: gongwen.with(punctuation: \"source\", fonts: {})\n\
+         {markup}\n",
+        ENGINE.fonts().typst_roles()
+    );
+    measure_source(crate::render::punct::fullwidth_and_breaks(&source))
+}
+
+fn measure_source(source: String) -> Vec<LayoutFinding> {
     let job = Job {
         source,
         source_name: PathBuf::from("output/test.typ"),
@@ -213,6 +227,53 @@ fn a_line_short_because_a_closing_mark_cannot_begin_the_next_passes() {
     let head: String = FILLER.chars().cycle().take(25).collect();
     let tail: String = FILLER.chars().cycle().skip(3).take(40).collect();
     assert_eq!(measure(&format!("{head}号）{tail}。")), vec![]);
+}
+
+/// The first paragraph of a town plan, as the render stage receives it (values escaped).
+const PLAN_OPENING: &str = "为落实《永济市促进专业镇高质量发展行动计划（2024\\-2025年）》，推动开张镇专业镇\
+    高质量发展，结合本镇实际，制定2025年度行动计划。";
+
+#[test]
+fn a_line_spread_over_six_empty_cells_is_reported() {
+    // 2 cells of indent and 20 characters, then an 18-character code (9 cells) with its comma,
+    // which no break divides: the code begins the next line, the first is spread over 6 cells.
+    let doc = "开张镇冬枣专业合作社的统一社会信用代码为93140881MA0K2025XY，成立于2015年。";
+    // (Spread this far, the line's last character is pushed past the right edge too:
+    // `layout.margins` reports that as well.)
+    let found = measure(doc);
+    assert!(
+        found.contains(&finding(
+            "layout.stretched-line",
+            1,
+            "the full line at 42.0 mm from the top edge (“开张镇冬枣专业合…”) holds 22 characters \
+             spread over the 28 cells of the line; a justified line holds at least 26 (one \
+             character pushed out to the next line and its space spread is ordinary practice, \
+             CLREQ 行内调整; more leaves the characters visibly apart)"
+        )),
+        "{found:#?}"
+    );
+}
+
+#[test]
+fn a_range_that_may_break_after_its_hyphen_fills_the_line() {
+    // Without the break the render stage allows after the hyphen, "（2024-2025年）》，" is 9½
+    // cells no break divides, and the first line holds 23 (as every town plan's did).
+    let unbroken = measure(PLAN_OPENING);
+    assert!(
+        unbroken.iter().any(|f| f.rule == "layout.stretched-line"
+            && f.message
+                .contains("holds 23 characters spread over the 28 cells")),
+        "{unbroken:#?}"
+    );
+    assert_eq!(measure_rendered(PLAN_OPENING), vec![]);
+}
+
+#[test]
+fn two_closing_marks_at_a_line_end_fit_its_last_two_and_a_half_cells() {
+    // 2 cells of indent and 23½ of text, then "娜）。": the "。" after "）" takes half a cell at
+    // the line's end (GB/T 15834 §5.1.10), so all three fit the 28 cells and nothing is spread.
+    let doc = "（第1项任务由开张镇人民政府牵头完成好，责任人李娜）。其余各项任务按计划推进。";
+    assert_eq!(measure_rendered(doc), vec![]);
 }
 
 #[test]
