@@ -27,7 +27,6 @@ use crate::diag::Diagnostic;
 use crate::model::{Content, IssuedDoc, OutputFormat, Stage, Town};
 
 pub use crate::model::KINDS;
-pub use assessment::add_days;
 
 /// One document to make.
 #[derive(Debug, Clone)]

@@ -37,14 +37,19 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<Exit> {
     // the state is made after the first build; the hook reaches it through this cell
     let cell: Arc<std::sync::OnceLock<std::sync::Weak<State>>> = Arc::default();
     let hook_cell = cell.clone();
-    session.set_on_laid(Arc::new(move |doc, document, warnings| {
+    let hook: crate::pipeline::OnLaid = Arc::new(
+        move |doc: &crate::plan::Doc,
+              document: &typst_layout::PagedDocument,
+              warnings: &[crate::diag::Diagnostic]| {
         if let Some(state) = hook_cell.get().and_then(std::sync::Weak::upgrade)
             && state.is_open(&doc.path)
         {
             let pages = svg::Pages::draw(&doc.inputs_sha256, document, warnings);
             state.pages.put(&doc.path, Arc::new(pages));
         }
-    }));
+        },
+    );
+    session.set_on_laid(hook);
     let quiet = args.build.quiet;
     let summary = crate::cmd::build::build_once(&session, quiet)?;
     crate::cmd::build::print_summary(&summary, quiet, false, &session.options.content);
