@@ -90,6 +90,7 @@ class Browser:
             "Target.attachToTarget", {"targetId": target, "flatten": True}, session=False
         )["sessionId"]
         self.call("Runtime.enable")
+        self.wait(f"location.href === {json.dumps(url)} && document.readyState === 'complete'")
 
     def eval(self, expression):
         result = self.call(
@@ -100,7 +101,7 @@ class Browser:
             raise RuntimeError(f"{expression}: {result['exceptionDetails']}")
         return result["result"].get("value")
 
-    def wait(self, expression, limit=60.0, step=0.01):
+    def wait(self, expression, limit=180.0, step=0.01):
         """Polls until expression is truthy; returns its value."""
         start = time.time()
         while time.time() - start < limit:

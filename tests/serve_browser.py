@@ -34,7 +34,7 @@ def main():
     browser = cdp.Browser()
     try:
         browser.open(base + "/")
-        browser.wait("document.readyState === 'complete' && document.querySelector('#towns')")
+        browser.wait("document.readyState === 'complete' && !!document.querySelector('#towns')")
         result["font"] = bool(fonts_ready(browser))
         # the web font's glyphs drawn: the Chinese takes the font's width, not a fallback box's
         result["overview_text"] = browser.eval("document.body.innerText")

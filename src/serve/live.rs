@@ -34,10 +34,7 @@ pub fn events(
         return;
     }
     let doc = asked.query("doc").map(str::to_owned);
-    let seen = asked
-        .query("since")
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| state.snapshot().generation);
+    let seen = state.seq();
     let spawned = std::thread::Builder::new()
         .name("zyz-serve-live".to_owned())
         .spawn(move || {
@@ -61,7 +58,7 @@ fn stream(request: Request, state: &State, mut seen: u64) -> std::io::Result<()>
     loop {
         match state.wait_change(seen, KEEPALIVE) {
             Some(change) => {
-                seen = change.generation;
+                seen = change.seq;
                 let json = serde_json::to_string(&change).unwrap_or_default();
                 write!(writer, "event: change\ndata: {json}\n\n")?;
             }

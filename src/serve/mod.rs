@@ -46,6 +46,7 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<Exit> {
         {
             let pages = svg::Pages::draw(&doc.inputs_sha256, document, warnings);
             state.pages.put(&doc.path, Arc::new(pages));
+            state.drawn(&doc.path, &doc.inputs_sha256);
         }
         },
     );

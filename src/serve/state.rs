@@ -35,6 +35,9 @@ pub struct Snapshot {
 /// What one build changed, as the live connections are told.
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct Change {
+    /// Counts the changes told (what a live connection waits past).
+    pub seq: u64,
+    /// The snapshot's generation.
     pub generation: u64,
     /// Documents whose pages changed: output path → the new version (its input hash).
     pub docs: BTreeMap<String, String>,
@@ -99,24 +102,48 @@ impl State {
             old.with_overlay(generation, next.overlay)
         };
         let docs = changed_docs(&old, &next);
-        let change = Change {
+        let overlay = !next.overlay.is_empty();
+        *self.snapshot.write().expect("snapshot lock") = Arc::new(next);
+        self.tell(Change {
+            seq: 0,
             generation,
             docs,
-            overlay: !next.overlay.is_empty(),
-        };
-        *self.snapshot.write().expect("snapshot lock") = Arc::new(next);
-        *self.last.lock().expect("change lock") = change;
+            overlay,
+        });
+    }
+
+    /// Tells the live connections at once that a document's pages were drawn anew (while its
+    /// build goes on: its PDF and the other documents follow).
+    pub fn drawn(&self, path: &str, version: &str) {
+        let snapshot = self.snapshot();
+        self.tell(Change {
+            seq: 0,
+            generation: snapshot.generation,
+            docs: [(path.to_owned(), version.to_owned())].into(),
+            overlay: !snapshot.overlay.is_empty(),
+        });
+    }
+
+    fn tell(&self, mut change: Change) {
+        let mut last = self.last.lock().expect("change lock");
+        change.seq = last.seq + 1;
+        *last = change;
         self.changed.notify_all();
     }
 
-    /// Waits (at most `limit`) for a build after `seen`; the change it made, if one came.
+    /// The number of the last change told.
+    pub fn seq(&self) -> u64 {
+        self.last.lock().expect("change lock").seq
+    }
+
+    /// Waits (at most `limit`) for a change after the `seen`-th; the change, if one came.
     pub fn wait_change(&self, seen: u64, limit: Duration) -> Option<Change> {
         let last = self.last.lock().expect("change lock");
         let (last, _) = self
             .changed
-            .wait_timeout_while(last, limit, |c| c.generation <= seen)
+            .wait_timeout_while(last, limit, |c| c.seq <= seen)
             .expect("change lock");
-        (last.generation > seen).then(|| last.clone())
+        (last.seq > seen).then(|| last.clone())
     }
 
     /// Marks a document open for as long as the returned guard lives.

@@ -61,7 +61,8 @@ impl Pages {
     }
 }
 
-/// The drawn pages of recently shown documents, by output path.
+/// The drawn pages of recently shown documents, by output path and version (a live page may
+/// ask for the version just drawn while the snapshot still names the one before).
 #[derive(Default)]
 pub struct PageCache {
     docs: Mutex<(BTreeMap<String, Arc<Pages>>, VecDeque<String>)>,
@@ -79,18 +80,19 @@ impl PageCache {
         Ok(pages)
     }
 
-    /// The kept pages of `path` if they are of `version`.
+    /// The kept pages of `path` at `version`.
     pub fn kept(&self, path: &str, version: &str) -> Option<Arc<Pages>> {
         let docs = self.docs.lock().expect("page cache lock");
-        docs.0.get(path).filter(|p| p.version == version).cloned()
+        docs.0.get(&key(path, version)).cloned()
     }
 
-    /// Keeps `pages` as the pages of `path`.
+    /// Keeps `pages` as the pages of `path` at their version.
     pub fn put(&self, path: &str, pages: Arc<Pages>) {
         let mut docs = self.docs.lock().expect("page cache lock");
         let (map, order) = &mut *docs;
-        if map.insert(path.to_owned(), pages).is_none() {
-            order.push_back(path.to_owned());
+        let key = key(path, &pages.version);
+        if map.insert(key.clone(), pages).is_none() {
+            order.push_back(key);
         }
         while order.len() > KEPT {
             if let Some(old) = order.pop_front() {
@@ -98,6 +100,10 @@ impl PageCache {
             }
         }
     }
+}
+
+fn key(path: &str, version: &str) -> String {
+    format!("{path}\n{version}")
 }
 
 /// The text of a page, as lines in reading order (runs on one baseline joined).

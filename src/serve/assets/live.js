@@ -41,8 +41,8 @@
     if (next.hidden) now.setAttribute("hidden", ""); else now.removeAttribute("hidden");
   }
 
-  async function redrawDocument() {
-    const response = await fetch("/pages/" + doc, { cache: "no-store" });
+  async function redrawDocument(version) {
+    const response = await fetch("/pages/" + doc + (version ? "?v=" + version : ""), { cache: "no-store" });
     const data = await response.json();
     const figures = Array.from(pages.querySelectorAll("figure.page"));
     window.zyzLive.drawn = null;
@@ -74,12 +74,13 @@
   }
 
   async function onChange(change) {
+    if (doc && pages && !redline &&
+        (change.docs[doc] !== undefined || change.generation > Number(body.dataset.generation) + 1)) {
+      await redrawDocument(change.docs[doc]);
+    }
     const fresh = await fetchPage();
     swap(fresh, "overlay");
     if (doc && pages && !redline) {
-      if (change.docs[doc] !== undefined || change.generation > Number(body.dataset.generation) + 1) {
-        await redrawDocument();
-      }
       swap(fresh, "findings");
       swap(fresh, "docinfo");
     } else if (!doc) {
@@ -93,7 +94,7 @@
   }
 
   let queue = Promise.resolve();
-  const url = "/events?since=" + body.dataset.generation + (doc ? "&doc=" + encodeURIComponent(doc) : "");
+  const url = "/events" + (doc ? "?doc=" + encodeURIComponent(doc) : "");
   const source = new EventSource(url);
   source.addEventListener("change", (e) => {
     const change = JSON.parse(e.data);
