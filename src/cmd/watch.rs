@@ -17,7 +17,7 @@ pub fn run(args: &BuildArgs) -> anyhow::Result<Exit> {
     let session = Session::new(options)?;
     // the first build's errors (a selection that builds nothing) are usage errors: stop
     let summary = super::build::build_once(&session, args.quiet)?;
-    super::build::print_summary(&summary, args.quiet, args.timings, &session.options.content);
+    super::build::print_summary(&summary, args, &session.options.content);
     follow(&RwLock::new(session), args, |_, _, _| {})?;
     Ok(Exit::Success)
 }
@@ -51,7 +51,7 @@ pub fn follow(
         let s = session.read().expect("session lock");
         match super::build::build_once(&s, args.quiet) {
             Ok(summary) => {
-                super::build::print_summary(&summary, args.quiet, args.timings, &s.options.content);
+                super::build::print_summary(&summary, args, &s.options.content);
                 after(&s, &batch, Ok(&summary));
             }
             Err(err) => {

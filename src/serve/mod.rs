@@ -53,7 +53,7 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<Exit> {
     session.set_on_laid(hook);
     let quiet = args.build.quiet;
     let summary = crate::cmd::build::build_once(&session, quiet)?;
-    crate::cmd::build::print_summary(&summary, quiet, false, &session.options.content);
+    crate::cmd::build::print_summary(&summary, &args.build, &session.options.content);
     let Some(first) = Snapshot::of(&session, &summary, 0) else {
         bail!("the first build planned nothing to show");
     };
