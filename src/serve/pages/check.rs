@@ -43,7 +43,7 @@ impl Pages<'_> {
                 group.warnings += 1;
             }
             group.findings.push(Shown {
-                class: if d.is_error() { "error" } else { "warning" },
+                class: d.severity.label(),
                 text: d.render(snapshot.source_of(d), false),
             });
         }
