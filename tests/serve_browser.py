@@ -46,7 +46,7 @@ def main():
             "Array.from(document.images).every(i => i.complete && i.naturalWidth > 0)"
         )
         fonts_ready(browser)
-        result["doc_text"] = browser.eval("document.body.innerText")
+        result["doc_text"] = browser.eval("document.body.textContent")
         result["doc_pages"] = browser.eval("document.querySelectorAll('figure.page').length")
         browser.screenshot(os.path.join(out_dir, "serve-document.png"))
         loaded = browser.eval("window.zyzLive.loadedAt")
@@ -74,7 +74,7 @@ def main():
             result["last_value"] = value
         result["latencies_ms"] = latencies
         result["loaded_after"] = browser.eval("window.zyzLive.loadedAt")
-        result["doc_text_after"] = browser.eval("document.body.innerText")
+        result["doc_text_after"] = browser.eval("document.body.textContent")
         if saves:
             browser.screenshot(os.path.join(out_dir, "serve-document-after.png"))
     finally:

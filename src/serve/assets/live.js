@@ -45,7 +45,6 @@
     const response = await fetch("/pages/" + doc + (version ? "?v=" + version : ""), { cache: "no-store" });
     const data = await response.json();
     const figures = Array.from(pages.querySelectorAll("figure.page"));
-    window.zyzLive.drawn = null;
     data.pages.forEach((p, i) => {
       let fig = figures[i];
       if (!fig) {
@@ -59,6 +58,7 @@
       const img = fig.querySelector("img");
       img.alt = "第" + p.n + "页";
       // when the new drawing is on screen (what the latency benchmark measures)
+      window.zyzLive.drawn = null;
       img.onload = () => { window.zyzLive.drawn = Date.now(); };
       img.src = p.src;
       fig.querySelector("figcaption").textContent = "第" + p.n + "页";
