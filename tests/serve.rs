@@ -18,7 +18,10 @@ fn verdicts(content: &Path) -> Vec<(String, String)> {
         .towns
         .iter()
         .map(|t| {
-            let verdict = report.verdict(&t.id).map(|v| v.summary()).unwrap_or_default();
+            let verdict = report
+                .verdict(&t.id)
+                .map(|v| v.summary())
+                .unwrap_or_default();
             (t.name.clone(), verdict)
         })
         .collect()
@@ -51,7 +54,10 @@ fn every_page_shows_what_the_office_checks() {
     let html = overview.text();
     for (name, verdict) in verdicts(&tmp.path().join("content")) {
         assert!(html.contains(&name), "{name} on the overview");
-        assert!(!verdict.is_empty() && html.contains(&verdict), "{name}: {verdict}");
+        assert!(
+            !verdict.is_empty() && html.contains(&verdict),
+            "{name}: {verdict}"
+        );
     }
     assert!(html.contains("全市性文件") && html.contains("按名称"));
 
@@ -65,7 +71,10 @@ fn every_page_shows_what_the_office_checks() {
         .find(|r| r.contains("就业带动性强"))
         .expect("the employment criterion");
     assert!(row.contains("class=\"fail\"") && row.contains('✗'), "{row}");
-    assert!(row.contains("460人") && row.contains("能够解决当地就业500人以上"), "{row}");
+    assert!(
+        row.contains("460人") && row.contains("能够解决当地就业500人以上"),
+        "{row}"
+    );
     assert!(html.contains("standard.employment"), "the town's findings");
 
     // a document: as many pages drawn as the manifest says it has
@@ -93,7 +102,11 @@ fn every_page_shows_what_the_office_checks() {
     assert!(html.contains("修改对照"));
 
     // the issued ranking's 文号, on the overview, its page and the register, file unchanged
-    assert!(issued.status.success(), "{}", String::from_utf8_lossy(&issued.stderr));
+    assert!(
+        issued.status.success(),
+        "{}",
+        String::from_utf8_lossy(&issued.stderr)
+    );
     let register = std::fs::read_to_string(tmp.path().join("content/register.yaml")).unwrap();
     let serial: String = register
         .lines()
@@ -101,13 +114,19 @@ fn every_page_shows_what_the_office_checks() {
         .unwrap()
         .to_owned();
     let wenhao = format!("〔2025〕{serial}号");
-    assert!(serve.get("/").text().contains(&wenhao), "{wenhao} on the overview");
+    assert!(
+        serve.get("/").text().contains(&wenhao),
+        "{wenhao} on the overview"
+    );
     let ranking = serve.get("/doc/2025/city/ranking.pdf").text();
     assert!(ranking.contains(&wenhao) && ranking.contains("已印发"));
     let reg = serve.get("/register");
     assert_eq!(reg.status, 200);
     let reg = reg.text();
-    assert!(reg.contains(&wenhao) && reg.contains("王建国") && reg.contains("一致"), "{reg}");
+    assert!(
+        reg.contains(&wenhao) && reg.contains("王建国") && reg.contains("一致"),
+        "{reg}"
+    );
 
     // downloads: byte for byte the files in output/
     for doc in docs {
@@ -125,13 +144,19 @@ fn every_page_shows_what_the_office_checks() {
     // 待办 and 检查
     let due = serve.get("/due");
     assert_eq!(due.status, 200);
-    assert!(due.text().contains("逾期"), "something is overdue in the sample");
+    assert!(
+        due.text().contains("逾期"),
+        "something is overdue in the sample"
+    );
     let later = serve.get("/due?as_of=2030-01-01").text();
     assert!(later.contains("2030年1月1日"));
     let check = serve.get("/check");
     assert_eq!(check.status, 200);
     let check = check.text();
-    assert!(check.contains("zhangying.yaml") && check.contains("local_jobs: 460"), "the YAML line");
+    assert!(
+        check.contains("zhangying.yaml") && check.contains("local_jobs: 460"),
+        "the YAML line"
+    );
     assert!(check.contains("verdict[standard.employment]"));
 
     for path in [
@@ -172,12 +197,18 @@ fn what_must_be_refused_is_refused() {
     std::fs::remove_file(&listed).unwrap();
     std::os::unix::fs::symlink(tmp.path().join("content/city.yaml"), &listed).unwrap();
     assert_eq!(
-        serve.request("GET", "/files/2025/city/ranking.pdf", &own).status,
+        serve
+            .request("GET", "/files/2025/city/ranking.pdf", &own)
+            .status,
         404
     );
 
     // DNS rebinding: another site's name for this address
-    for foreign in ["evil.example", "evil.example:80", &format!("attacker.test:{}", serve.port)] {
+    for foreign in [
+        "evil.example",
+        "evil.example:80",
+        &format!("attacker.test:{}", serve.port),
+    ] {
         let got = serve.request("GET", "/", &[("Host", foreign)]);
         assert_eq!(got.status, 403, "Host {foreign}");
     }
@@ -214,13 +245,25 @@ fn a_non_loopback_host_needs_a_token() {
     // with --token every request needs it; the printed address carries it, then a cookie
     let serve = Serve::start(tmp.path(), &["--token"]);
     let log = serve.log();
-    let token = log.split("?token=").nth(1).unwrap().split_whitespace().next().unwrap();
+    let token = log
+        .split("?token=")
+        .nth(1)
+        .unwrap()
+        .split_whitespace()
+        .next()
+        .unwrap();
     assert_eq!(token.len(), 32, "{log}");
     assert_eq!(serve.get("/").status, 403);
     assert_eq!(serve.get("/?token=wrong").status, 403);
     let first = serve.get(&format!("/?token={token}"));
     assert_eq!(first.status, 200);
-    let cookie = first.header("set-cookie").unwrap().split(';').next().unwrap().to_owned();
+    let cookie = first
+        .header("set-cookie")
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
     let host = format!("127.0.0.1:{}", serve.port);
     let again = serve.request("GET", "/check", &[("Host", &host), ("Cookie", &cookie)]);
     assert_eq!(again.status, 200);
@@ -249,12 +292,8 @@ fn a_save_redraws_the_open_document_and_a_broken_save_shows_its_error() {
     assert!(change["docs"][path].is_string(), "{change}");
     assert_eq!(change["overlay"], false);
     let version = change["docs"][path].as_str().unwrap().to_owned();
-    let after: serde_json::Value = serde_json::from_str(
-        &serve
-            .get(&format!("/pages/{path}?v={version}"))
-            .text(),
-    )
-    .unwrap();
+    let after: serde_json::Value =
+        serde_json::from_str(&serve.get(&format!("/pages/{path}?v={version}")).text()).unwrap();
     let text: String = after["pages"]
         .as_array()
         .unwrap()
@@ -272,9 +311,17 @@ fn a_save_redraws_the_open_document_and_a_broken_save_shows_its_error() {
         .skip(1)
         .find(|r| r.contains("就业带动性强"))
         .unwrap();
-    assert!(row.contains("class=\"pass\"") && row.contains("520人"), "{row}");
+    assert!(
+        row.contains("class=\"pass\"") && row.contains("520人"),
+        "{row}"
+    );
     std::thread::sleep(Duration::from_secs(2));
-    assert_eq!(serve.builds(), builds + 1, "one build for one save:\n{}", serve.log());
+    assert_eq!(
+        serve.builds(),
+        builds + 1,
+        "one build for one save:\n{}",
+        serve.log()
+    );
 
     // a save that breaks the YAML: the overlay, over the last good pages
     let good = std::fs::read_to_string(&town).unwrap();
@@ -285,7 +332,10 @@ fn a_save_redraws_the_open_document_and_a_broken_save_shows_its_error() {
     }
     let page = serve.get("/").text();
     let overlay = &page[page.find("id=\"overlay\"").unwrap()..];
-    assert!(overlay.contains("zhangying.yaml:24:"), "file and line: {overlay}");
+    assert!(
+        overlay.contains("zhangying.yaml:24:"),
+        "file and line: {overlay}"
+    );
     assert!(overlay.contains("error["), "{overlay}");
     assert!(page.contains("张营镇"), "the last good overview underneath");
     let pages = serve.get(&format!("/pages/{path}")).text();
@@ -295,5 +345,8 @@ fn a_save_redraws_the_open_document_and_a_broken_save_shows_its_error() {
     let change = live.next_change();
     assert_eq!(change["overlay"], false, "{change}");
     let page = serve.get("/").text();
-    assert!(page.contains("id=\"overlay\" class=\"overlay\" hidden"), "overlay cleared");
+    assert!(
+        page.contains("id=\"overlay\" class=\"overlay\" hidden"),
+        "overlay cleared"
+    );
 }

@@ -39,14 +39,23 @@ fn the_office_desk_in_a_real_browser() {
     for name in ["张营镇", "卿头镇", "开张镇"] {
         assert!(dom.contains(name), "{name} in the DOM:\n{dom}");
     }
-    assert!(dom.contains("就业带动性强：460人"), "张营镇's employment figure");
+    assert!(
+        dom.contains("就业带动性强：460人"),
+        "张营镇's employment figure"
+    );
 
     let out = common::repo().join("target/serve-browser");
     let doc = "2025/towns/zhangying/application.pdf";
     let town = serve.dir.join("content/towns/zhangying.yaml");
     let run = Command::new("python3")
         .arg(common::repo().join("tests/serve_browser.py"))
-        .args([&base, doc, town.to_str().unwrap(), out.to_str().unwrap(), "1"])
+        .args([
+            &base,
+            doc,
+            town.to_str().unwrap(),
+            out.to_str().unwrap(),
+            "1",
+        ])
         .output()
         .unwrap();
     assert!(
@@ -56,14 +65,19 @@ fn the_office_desk_in_a_real_browser() {
         serve.log()
     );
     let result: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
-    assert_eq!(result["font"], true, "the bundled web font draws the Chinese");
+    assert_eq!(
+        result["font"], true,
+        "the bundled web font draws the Chinese"
+    );
     let overview = result["overview_text"].as_str().unwrap();
-    assert!(overview.contains("张营镇") && overview.contains("不符合"), "{overview}");
+    assert!(
+        overview.contains("张营镇") && overview.contains("不符合"),
+        "{overview}"
+    );
     let pages = result["doc_pages"].as_u64().unwrap();
-    let manifest: serde_json::Value = serde_json::from_slice(
-        &std::fs::read(serve.dir.join("output/manifest.json")).unwrap(),
-    )
-    .unwrap();
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(serve.dir.join("output/manifest.json")).unwrap())
+            .unwrap();
     let entry = manifest["documents"]
         .as_array()
         .unwrap()
@@ -82,6 +96,9 @@ fn the_office_desk_in_a_real_browser() {
         "serve-document-after.png",
     ] {
         let bytes = std::fs::read(out.join(shot)).unwrap();
-        assert!(bytes.starts_with(b"\x89PNG") && bytes.len() > 10_000, "{shot}");
+        assert!(
+            bytes.starts_with(b"\x89PNG") && bytes.len() > 10_000,
+            "{shot}"
+        );
     }
 }

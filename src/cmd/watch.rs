@@ -70,7 +70,12 @@ fn shown(batch: &Batch) -> String {
     let names: Vec<String> = batch
         .paths
         .iter()
-        .map(|p| p.strip_prefix(&cwd).unwrap_or(p as &Path).display().to_string())
+        .map(|p| {
+            p.strip_prefix(&cwd)
+                .unwrap_or(p as &Path)
+                .display()
+                .to_string()
+        })
         .collect();
     names.join(", ")
 }

@@ -16,9 +16,9 @@ use std::time::{Duration, Instant};
 use anyhow::Context as _;
 
 mod frozen;
-pub mod watch;
 mod make;
 mod select;
+pub mod watch;
 
 pub use make::InMemory;
 

@@ -19,13 +19,21 @@ const FONTS: [(&str, &str); 2] = [
 /// `/files/<path>`: a file of the manifest, as it is on disk.
 pub fn download(state: &State, path: &str) -> Reply {
     let snapshot = state.snapshot();
-    let listed = snapshot.manifest.documents.iter().any(|e| {
-        e.path == path || e.files.iter().any(|f| f.path == path)
-    });
+    let listed = snapshot
+        .manifest
+        .documents
+        .iter()
+        .any(|e| e.path == path || e.files.iter().any(|f| f.path == path));
     if !listed {
         return Reply::not_found();
     }
-    let out = state.session.read().expect("session lock").options.out.clone();
+    let out = state
+        .session
+        .read()
+        .expect("session lock")
+        .options
+        .out
+        .clone();
     let Some(file) = inside(&out, path) else {
         return Reply::not_found();
     };

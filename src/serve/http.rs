@@ -129,7 +129,11 @@ impl Reply {
     }
 
     pub fn text(status: u16, text: &str) -> Self {
-        Self::bytes(status, "text/plain; charset=utf-8", text.as_bytes().to_vec())
+        Self::bytes(
+            status,
+            "text/plain; charset=utf-8",
+            text.as_bytes().to_vec(),
+        )
     }
 
     pub fn not_found() -> Self {
@@ -208,7 +212,11 @@ fn handle(request: Request, state: &Arc<State>, guard: &Guard) {
 
 /// Compares a token in time independent of where the first difference is.
 fn same(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0, |acc, (x, y)| acc | (x ^ y)) == 0
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0, |acc, (x, y)| acc | (x ^ y))
+            == 0
 }
 
 /// Picks the page or file asked for.

@@ -41,13 +41,13 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<Exit> {
         move |doc: &crate::plan::Doc,
               document: &typst_layout::PagedDocument,
               warnings: &[crate::diag::Diagnostic]| {
-        if let Some(state) = hook_cell.get().and_then(std::sync::Weak::upgrade)
-            && state.is_open(&doc.path)
-        {
-            let pages = svg::Pages::draw(&doc.inputs_sha256, document, warnings);
-            state.pages.put(&doc.path, Arc::new(pages));
-            state.drawn(&doc.path, &doc.inputs_sha256);
-        }
+            if let Some(state) = hook_cell.get().and_then(std::sync::Weak::upgrade)
+                && state.is_open(&doc.path)
+            {
+                let pages = svg::Pages::draw(&doc.inputs_sha256, document, warnings);
+                state.pages.put(&doc.path, Arc::new(pages));
+                state.drawn(&doc.path, &doc.inputs_sha256);
+            }
         },
     );
     session.set_on_laid(hook);

@@ -38,7 +38,12 @@ pub fn draw(session: &Session, doc: &Doc) -> Result<Arc<Pages>, Vec<Diagnostic>>
         .head()
         .ok_or_else(|| fail("仓库还没有提交，无从对照（先提交一次内容）".to_owned()))?;
     let key = (doc.path.clone(), doc.inputs_sha256.clone(), head);
-    if let Some((_, pages)) = KEPT.lock().expect("redline lock").iter().find(|(k, _)| *k == key) {
+    if let Some((_, pages)) = KEPT
+        .lock()
+        .expect("redline lock")
+        .iter()
+        .find(|(k, _)| *k == key)
+    {
         return Ok(pages.clone());
     }
     let side = repo

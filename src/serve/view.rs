@@ -180,9 +180,12 @@ fn town_row(
         .collect();
     let file = snapshot.content_dir.join(&town.file);
     let mine = snapshot.findings.iter().filter(|d| d.file == file);
-    let (errors, warnings) = mine.fold((0, 0), |(e, w), d| {
-        if d.is_error() { (e + 1, w) } else { (e, w + 1) }
-    });
+    let (errors, warnings) = mine.fold(
+        (0, 0),
+        |(e, w), d| {
+            if d.is_error() { (e + 1, w) } else { (e, w + 1) }
+        },
+    );
     TownRow {
         id: town.id.clone(),
         name: town.name.clone(),

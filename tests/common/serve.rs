@@ -72,7 +72,9 @@ impl Serve {
             log.contains("watching ")
         });
         let log = serve.log();
-        let at = log.find("serving http://127.0.0.1:").expect("the address is printed");
+        let at = log
+            .find("serving http://127.0.0.1:")
+            .expect("the address is printed");
         let rest = &log[at + "serving http://127.0.0.1:".len()..];
         serve.port = rest[..rest.find('/').unwrap()].parse().unwrap();
         serve
@@ -110,7 +112,11 @@ impl Serve {
 
     /// `GET path` with this server's own Host.
     pub fn get(&self, path: &str) -> Answer {
-        self.request("GET", path, &[("Host", &format!("127.0.0.1:{}", self.port))])
+        self.request(
+            "GET",
+            path,
+            &[("Host", &format!("127.0.0.1:{}", self.port))],
+        )
     }
 
     /// A request with exactly these headers (no Host unless given).
@@ -173,7 +179,14 @@ impl Answer {
             .expect("a complete answer");
         let head = String::from_utf8_lossy(&bytes[..split]).into_owned();
         let mut lines = head.lines();
-        let status = lines.next().unwrap().split(' ').nth(1).unwrap().parse().unwrap();
+        let status = lines
+            .next()
+            .unwrap()
+            .split(' ')
+            .nth(1)
+            .unwrap()
+            .parse()
+            .unwrap();
         let headers: Vec<(String, String)> = lines
             .filter_map(|l| l.split_once(": "))
             .map(|(k, v)| (k.to_ascii_lowercase(), v.to_owned()))

@@ -90,7 +90,10 @@ impl Pages<'_> {
             return Reply::not_found();
         };
         // the version a live change named (drawn while its build goes on), else the snapshot's
-        let told = self.asked.query("v").and_then(|v| self.state.pages.kept(path, v));
+        let told = self
+            .asked
+            .query("v")
+            .and_then(|v| self.state.pages.kept(path, v));
         let session = self.state.session.read().expect("session lock");
         let json = match told.map_or_else(|| self.state.pages.get(&session, doc), Ok) {
             Ok(pages) => serde_json::json!({

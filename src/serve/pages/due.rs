@@ -50,7 +50,11 @@ impl Pages<'_> {
             for (i, t) in town.tasks.iter().enumerate() {
                 let overdue = s.is_some_and(|s| s.overdue_tasks.contains(&i));
                 if overdue || (t.status != TaskStatus::Done && t.deadline <= soon) {
-                    let note = format!("{}，进度{}", crate::plan::sheets::task_status(t.status), t.progress);
+                    let note = format!(
+                        "{}，进度{}",
+                        crate::plan::sheets::task_status(t.status),
+                        t.progress
+                    );
                     tasks.push(item(town, &t.title, t.deadline, overdue, note));
                 }
             }
@@ -65,7 +69,9 @@ impl Pages<'_> {
         }
         let notices = self.notices_due(&snapshot, when);
         for list in [&mut tasks, &mut problems] {
-            list.sort_by(|a, b| (a.class != "overdue", &a.iso).cmp(&(b.class != "overdue", &b.iso)));
+            list.sort_by(|a, b| {
+                (a.class != "overdue", &a.iso).cmp(&(b.class != "overdue", &b.iso))
+            });
         }
         self.render(
             &snapshot,
@@ -82,7 +88,12 @@ impl Pages<'_> {
     fn notices_due(&self, snapshot: &crate::serve::state::Snapshot, when: Date) -> Vec<Item> {
         let content = &snapshot.view.content;
         let mut out = Vec::new();
-        for doc in snapshot.view.docs.iter().filter(|d| d.kind == "supervision-notice") {
+        for doc in snapshot
+            .view
+            .docs
+            .iter()
+            .filter(|d| d.kind == "supervision-notice")
+        {
             let context = doc.context.value();
             let Some(deadline) = context["doc"]["deadline"]["iso"]
                 .as_str()
@@ -90,7 +101,11 @@ impl Pages<'_> {
             else {
                 continue;
             };
-            let Some(town) = content.towns.iter().find(|t| Some(&t.id) == doc.town.as_ref()) else {
+            let Some(town) = content
+                .towns
+                .iter()
+                .find(|t| Some(&t.id) == doc.town.as_ref())
+            else {
                 continue;
             };
             if deadline < when {
@@ -105,7 +120,13 @@ impl Pages<'_> {
     }
 }
 
-fn item(town: &crate::model::Town, what: &str, deadline: Date, overdue: bool, note: String) -> Item {
+fn item(
+    town: &crate::model::Town,
+    what: &str,
+    deadline: Date,
+    overdue: bool,
+    note: String,
+) -> Item {
     Item {
         town: town.name.clone(),
         town_id: town.id.clone(),

@@ -28,7 +28,14 @@ impl Pages<'_> {
     pub fn register(&self) -> Reply {
         let snapshot = self.state.snapshot();
         let content = &snapshot.view.content;
-        let out = self.state.session.read().expect("session lock").options.out.clone();
+        let out = self
+            .state
+            .session
+            .read()
+            .expect("session lock")
+            .options
+            .out
+            .clone();
         let entries = content.register.iter().flat_map(|r| &r.issued);
         let rows: Vec<Row> = entries
             .map(|e| {
@@ -51,7 +58,11 @@ impl Pages<'_> {
                     Err(_) => ("missing", "文件缺失"),
                 };
                 let town = e.town.as_ref().map(|id| {
-                    content.towns.iter().find(|t| &t.id == id).map_or(id.clone(), |t| t.name.clone())
+                    content
+                        .towns
+                        .iter()
+                        .find(|t| &t.id == id)
+                        .map_or(id.clone(), |t| t.name.clone())
                 });
                 Row {
                     wenhao,
@@ -66,6 +77,10 @@ impl Pages<'_> {
                 }
             })
             .collect();
-        self.render(&snapshot, "register.html", context! { rows => rows, page => "register" })
+        self.render(
+            &snapshot,
+            "register.html",
+            context! { rows => rows, page => "register" },
+        )
     }
 }
