@@ -41,7 +41,7 @@ pub fn follow(
         );
         watch
     };
-    while let Some(batch) = watch.next() {
+    while let Some(batch) = watch.next_save() {
         if batch.templates {
             session.write().expect("session lock").reload_templates();
         }

@@ -86,7 +86,7 @@ impl Watch {
     }
 
     /// Waits for the next save whose bytes differ from what was seen; `None` when watching ended.
-    pub fn next(&mut self) -> Option<Batch> {
+    pub fn next_save(&mut self) -> Option<Batch> {
         loop {
             let first = self.rx.recv().ok()?;
             let paths = settle(&self.rx, first);
@@ -249,7 +249,7 @@ mod tests {
         let temp = content.join("sedAbC12");
         std::fs::write(&temp, "x: 2\n").unwrap();
         std::fs::rename(&temp, &town).unwrap();
-        let batch = watch.next().unwrap();
+        let batch = watch.next_save().unwrap();
         assert_eq!(
             batch.paths.into_iter().collect::<Vec<_>>(),
             [absolute_file(&town)]
@@ -257,7 +257,7 @@ mod tests {
         // the rename's later events and a rewrite of the same bytes are not a second save
         std::fs::write(&town, "x: 2\n").unwrap();
         std::fs::write(content.join("b.yaml"), "y: 1\n").unwrap();
-        let batch = watch.next().unwrap();
+        let batch = watch.next_save().unwrap();
         assert_eq!(
             batch.paths.into_iter().collect::<Vec<_>>(),
             [absolute_file(&content.join("b.yaml"))]

@@ -25,7 +25,7 @@ pub fn events(
     origin: Option<String>,
     site: Option<String>,
 ) {
-    let foreign_origin = origin.is_some_and(|o| !guard.origins.iter().any(|g| *g == o));
+    let foreign_origin = origin.is_some_and(|o| !guard.origins.contains(&o));
     let foreign_site = site.is_some_and(|s| s != "same-origin" && s != "none");
     if foreign_origin || foreign_site {
         let reply = tiny_http::Response::from_string("403 实时连接只接受本服务页面的请求")

@@ -61,11 +61,14 @@ impl Pages {
     }
 }
 
+/// The kept pages by key, and the keys oldest first.
+type Kept = (BTreeMap<String, Arc<Pages>>, VecDeque<String>);
+
 /// The drawn pages of recently shown documents, by output path and version (a live page may
 /// ask for the version just drawn while the snapshot still names the one before).
 #[derive(Default)]
 pub struct PageCache {
-    docs: Mutex<(BTreeMap<String, Arc<Pages>>, VecDeque<String>)>,
+    docs: Mutex<Kept>,
 }
 
 impl PageCache {
