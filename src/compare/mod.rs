@@ -229,7 +229,7 @@ pub fn redline_preamble(old: &str, new: &str) -> String {
         label(new)
     );
     format!(
-        "#import \"gongwen.typ\": redline-note\n#redline-note.update({})\n",
+        "#import \"gongwen/lib.typ\": redline-note\n#redline-note.update({})\n",
         crate::render::escape::typst_string(&note)
     )
 }
