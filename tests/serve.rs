@@ -34,7 +34,18 @@ fn manifest(out: &Path) -> serde_json::Value {
 #[test]
 fn every_page_shows_what_the_office_checks() {
     let tmp = project();
-    // the ranking issued first: its 文号 must show
+    // the ranking built and issued first: its 文号 must show
+    let fonts = common::repo().join("fonts");
+    common::zyz(
+        tmp.path(),
+        &[
+            "build",
+            "--kind",
+            "ranking",
+            "--fonts",
+            fonts.to_str().unwrap(),
+        ],
+    );
     let issued = common::zyz(
         tmp.path(),
         &[
