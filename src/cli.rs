@@ -21,6 +21,9 @@ pub enum Command {
     Build(BuildArgs),
     /// Rebuild the affected documents whenever a content or template file is saved.
     Watch(BuildArgs),
+    /// Build and watch as `watch` does, and show the towns, what is due and every document in
+    /// the browser (a local web page that follows the saves).
+    Serve(ServeArgs),
     /// Issue built documents: record each in content/register.yaml with its 文号 and SHA-256;
     /// builds never make an issued document again.
     Issue(IssueArgs),
@@ -165,6 +168,25 @@ fn findings_format(text: &str) -> Result<Format, String> {
         ));
     }
     Format::from_str(text, false)
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub build: BuildArgs,
+    /// The port to listen on (taken: the next free one, and it says which).
+    #[arg(long, default_value_t = 8022, value_name = "N")]
+    pub port: u16,
+    /// The address to listen on. Anything but a loopback address (127.0.0.1, ::1) lets others
+    /// on the network in, and needs --token.
+    #[arg(long, default_value = "127.0.0.1", value_name = "ADDR")]
+    pub host: std::net::IpAddr,
+    /// Require an access token (made now and printed with the address) of every request.
+    #[arg(long)]
+    pub token: bool,
+    /// Open the page in the system's browser.
+    #[arg(long)]
+    pub open: bool,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -47,6 +47,10 @@ pub mod cli;
 /// One entry function per subcommand.
 pub mod cmd;
 
+/// `zyz serve`: the build and watch loop of `zyz watch` plus a local web page of the towns,
+/// what is due and every document, following the saves.
+pub mod serve;
+
 /// Process exit codes (the design contract).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Exit {

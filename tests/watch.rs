@@ -119,4 +119,24 @@ fn watch_builds_once_per_save_and_names_only_the_saved_file() {
         second.contains("built 2025/towns/qingtou/application.pdf"),
         "the edited town's application is rebuilt:\n{log}"
     );
+
+    // `sed -i` writes a temporary file and renames it over the town's: one save, one build (it
+    // used to build twice and print every finding twice)
+    let status = Command::new("sed")
+        .args(["-i", "s/^local_jobs: 640$/local_jobs: 660/"])
+        .arg(&town)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    watch.wait_for("third build", slow, |log| {
+        log.matches(" up to date, ").count() >= 3
+    });
+    std::thread::sleep(Duration::from_secs(3));
+    let log = watch.log();
+    assert_eq!(watch.builds(), 3, "exactly one build for sed -i:\n{log}");
+    assert_eq!(
+        log.lines().filter(|l| l.starts_with("changed:")).count(),
+        2,
+        "{log}"
+    );
 }

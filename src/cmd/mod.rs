@@ -24,6 +24,7 @@ pub fn dispatch(command: Command) -> anyhow::Result<Exit> {
         Command::Build(args) => build::run(&args),
         Command::Fonts(args) => fonts::run(&args),
         Command::Watch(args) => watch::run(&args),
+        Command::Serve(args) => crate::serve::run(&args),
         Command::Issue(args) => issue::run(&args),
         Command::Schema(args) => schema::run(&args),
         Command::New(args) => new::run(&args),

@@ -74,6 +74,11 @@ impl Repo {
         })
     }
 
+    /// The commit HEAD names (hex), if there is one.
+    pub fn head(&self) -> Option<String> {
+        self.repo.head_id().ok().map(|id| id.to_string())
+    }
+
     fn tree(&self, rev: &str) -> anyhow::Result<gix::Tree<'_>> {
         if self.repo.head_id().is_err() {
             bail!(

@@ -216,15 +216,10 @@ fn changed(a: &Doc, b: &Doc, built: &Built) -> DocReport {
     report
 }
 
-/// Writes a 修改对照稿 of each changed document into `dir` (atomically, at the document's
-/// output path); returns the paths written and the findings of those that could not be made.
-pub fn write_redlines(
-    old: &Version,
-    new: &Version,
-    reports: &[DocReport],
-    dir: &Path,
-) -> (Vec<String>, Vec<Diagnostic>) {
-    let label = |v: &Version| match v.label.as_str() {
+/// The Typst source put before a 修改对照稿's template: the note naming the two versions
+/// (`working tree` is 工作区).
+pub fn redline_preamble(old: &str, new: &str) -> String {
+    let label = |v: &str| match v {
         "working tree" => "工作区".to_owned(),
         other => other.to_owned(),
     };
@@ -233,10 +228,21 @@ pub fn write_redlines(
         label(old),
         label(new)
     );
-    let preamble = format!(
+    format!(
         "#import \"gongwen/lib.typ\": redline-note\n#redline-note.update({})\n",
         crate::render::escape::typst_string(&note)
-    );
+    )
+}
+
+/// Writes a 修改对照稿 of each changed document into `dir` (atomically, at the document's
+/// output path); returns the paths written and the findings of those that could not be made.
+pub fn write_redlines(
+    old: &Version,
+    new: &Version,
+    reports: &[DocReport],
+    dir: &Path,
+) -> (Vec<String>, Vec<Diagnostic>) {
+    let preamble = redline_preamble(&old.label, &new.label);
     let mut written = Vec::new();
     let mut findings = Vec::new();
     for report in reports.iter().filter(|r| r.status == "changed") {

@@ -22,6 +22,9 @@ impl Session {
         let typ_path = self.options.out.join(&doc.path).with_extension("typ");
         let context = doc.context.value();
         let (job, document, warnings) = self.lay_out(doc, &context, "", &typ_path, timings)?;
+        if let Some(hook) = &self.on_laid {
+            hook(doc, &document, &warnings);
+        }
         let laid = Laid {
             doc,
             context: &context,
@@ -77,6 +80,21 @@ impl Session {
             pages: document.pages().len(),
             warnings,
         })
+    }
+
+    /// Renders and typesets `doc` from `context` into pages in memory, writing nothing (`zyz
+    /// serve` draws them); with Typst's warnings and the layout check's findings. `preamble` as
+    /// for [`Self::pdf_in_memory`].
+    pub fn pages_in_memory(
+        &self,
+        doc: &Doc,
+        context: &Value,
+        preamble: &str,
+    ) -> Result<(PagedDocument, Vec<Diagnostic>), Vec<Diagnostic>> {
+        let typ_path = self.options.out.join(&doc.path).with_extension("typ");
+        let (_, document, warnings) =
+            self.lay_out(doc, context, preamble, &typ_path, &Timings::default())?;
+        Ok((document, warnings))
     }
 
     /// Renders the document's template and typesets the source into pages.

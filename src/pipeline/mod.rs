@@ -18,6 +18,7 @@ use anyhow::Context as _;
 mod frozen;
 mod make;
 mod select;
+pub mod watch;
 
 pub use make::InMemory;
 
@@ -28,6 +29,7 @@ use crate::plan::{self, Doc};
 use crate::render::Renderer;
 use crate::typeset::fonts::{FontOptions, FontSet};
 use crate::typeset::{self, Standard, Typesetter};
+use typst_layout::PagedDocument;
 
 /// How long finished documents wait to be committed together (see [`Session::build`]).
 const COMMIT_WINDOW: Duration = Duration::from_millis(250);
@@ -137,6 +139,9 @@ pub struct Summary {
     pub typst_warnings: Vec<Diagnostic>,
     /// Source texts of content files, for rendering findings with their line.
     pub sources: BTreeMap<PathBuf, String>,
+    /// What the build planned from: the content, the verdicts and the documents (`zyz serve`
+    /// shows them).
+    pub view: Option<View>,
     pub timings: Timings,
     pub elapsed: Duration,
 }
@@ -153,6 +158,25 @@ pub struct Session {
     pub options: Options,
     typesetter: Arc<Typesetter>,
     renderer: Renderer,
+    /// Sees each document's laid-out pages as the build makes it (`zyz serve` draws them).
+    on_laid: Option<OnLaid>,
+}
+
+/// A hook on each document's laid-out pages and layout findings, called from the typesetting
+/// threads.
+pub type OnLaid = Arc<dyn Fn(&Doc, &PagedDocument, &[Diagnostic]) + Send + Sync>;
+
+/// The content as one build saw it: loaded, checked and planned.
+#[derive(Debug, Clone)]
+pub struct View {
+    pub content: crate::model::Content,
+    /// One verdict per town measured against a standard (the check stage's).
+    pub verdicts: Vec<crate::check::Verdict>,
+    /// Every planned document, with its input hash.
+    pub docs: Vec<Doc>,
+    /// The errors of files that could not be read or parsed (YAML syntax, types, unknown
+    /// fields): their data is missing from `content`.
+    pub load_errors: Vec<Diagnostic>,
 }
 
 /// The result of [`Session::prepare`].
@@ -166,6 +190,10 @@ pub struct Prepared {
     /// The output paths in the register of issued documents: never removed, never made again.
     pub registered: BTreeSet<String>,
     pub sources: BTreeMap<PathBuf, String>,
+    /// The loaded content, its verdicts and its load errors.
+    pub content: crate::model::Content,
+    pub verdicts: Vec<crate::check::Verdict>,
+    pub load_errors: Vec<Diagnostic>,
 }
 
 /// A typeset document whose files wait to be moved into place.
@@ -191,7 +219,13 @@ impl Session {
             options,
             typesetter,
             renderer,
+            on_laid: None,
         })
+    }
+
+    /// Hands each document's laid-out pages to `hook` as the build makes them.
+    pub fn set_on_laid(&mut self, hook: OnLaid) {
+        self.on_laid = Some(hook);
     }
 
     pub fn typesetter(&self) -> &Typesetter {
@@ -217,6 +251,12 @@ impl Session {
 
         let start = Instant::now();
         let report = crate::check::check(&loaded.content);
+        let load_errors: Vec<Diagnostic> = loaded
+            .diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .cloned()
+            .collect();
         let mut findings = loaded.diagnostics;
         findings.extend(report.findings.iter().cloned());
         findings.extend(typeset::coverage::of_content(
@@ -251,6 +291,9 @@ impl Session {
             broken_towns,
             registered: registered.map(|e| e.path.clone()).collect(),
             sources: loaded.sources,
+            verdicts: report.verdicts,
+            load_errors,
+            content: loaded.content,
         })
     }
 
@@ -318,6 +361,12 @@ impl Session {
         let frozen = std::mem::replace(&mut summary.findings, prepared.findings);
         summary.findings.extend(frozen);
         summary.sources = prepared.sources;
+        summary.view = Some(View {
+            content: prepared.content,
+            verdicts: prepared.verdicts,
+            docs: prepared.docs,
+            load_errors: prepared.load_errors,
+        });
         summary.elapsed = started.elapsed();
         Ok(summary)
     }

@@ -7,6 +7,7 @@ use zyz::diag::Diagnostic;
 
 pub mod engine;
 pub mod pdf;
+pub mod serve;
 
 /// The problem ledger's column heads, in order (PDF and spreadsheet).
 pub const LEDGER_HEADER: [&str; 10] = [
