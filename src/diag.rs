@@ -12,6 +12,9 @@ use serde::Serialize;
 pub enum Severity {
     Error,
     Warning,
+    /// Information only (e.g. a proofreading finding in text reproduced verbatim): never blocks
+    /// anything, never fixed.
+    Info,
 }
 
 impl Severity {
@@ -20,6 +23,7 @@ impl Severity {
         match self {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Info => "info",
         }
     }
 }
@@ -42,6 +46,21 @@ pub struct Diagnostic {
     /// What to do about it, when we know.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hint: Option<String>,
+    /// A safe fix `zyz check --fix` may apply in place (proofreading findings with one suggested form).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<Fix>,
+}
+
+/// A replacement of the bytes `start..end` of the finding's file by `text`, where the file held
+/// `old`, which are the bytes from `at` of the field's value (checked after editing).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct Fix {
+    pub start: usize,
+    pub end: usize,
+    pub old: String,
+    pub text: String,
+    #[serde(skip)]
+    pub at: usize,
 }
 
 impl Diagnostic {
@@ -62,6 +81,7 @@ impl Diagnostic {
             rule: rule.to_owned(),
             message: message.into(),
             hint: None,
+            fix: None,
         }
     }
 
@@ -75,6 +95,21 @@ impl Diagnostic {
     ) -> Self {
         Self {
             severity: Severity::Warning,
+            ..Self::error(file, line, column, rule, message)
+        }
+    }
+
+    /// A new finding of `severity` at `file:line:column`.
+    pub fn new(
+        severity: Severity,
+        file: impl Into<PathBuf>,
+        line: usize,
+        column: usize,
+        rule: &str,
+        message: impl Into<String>,
+    ) -> Self {
+        Self {
+            severity,
             ..Self::error(file, line, column, rule, message)
         }
     }
@@ -102,6 +137,7 @@ impl Diagnostic {
             (false, _) => ("", "", ""),
             (true, Severity::Error) => ("\x1b[1;31m", "\x1b[1m", "\x1b[0m"),
             (true, Severity::Warning) => ("\x1b[1;33m", "\x1b[1m", "\x1b[0m"),
+            (true, Severity::Info) => ("\x1b[1;36m", "\x1b[1m", "\x1b[0m"),
         };
         let mut out = String::new();
         let _ = writeln!(
@@ -171,13 +207,14 @@ fn display_width(c: char) -> usize {
     if wide { 2 } else { 1 }
 }
 
-/// The `zyz check --format json` object: `{"findings":[...], "errors": N, "warnings": N}`.
+/// The `zyz check --format json` object: `{"findings":[...], "errors": N, "warnings": N, "infos": N}`.
 pub fn to_json(findings: &[Diagnostic]) -> serde_json::Value {
-    let errors = findings.iter().filter(|d| d.is_error()).count();
+    let count = |s: Severity| findings.iter().filter(|d| d.severity == s).count();
     serde_json::json!({
         "findings": findings,
-        "errors": errors,
-        "warnings": findings.len() - errors,
+        "errors": count(Severity::Error),
+        "warnings": count(Severity::Warning),
+        "infos": count(Severity::Info),
     })
 }
 
