@@ -66,7 +66,7 @@ pub enum RuleLevel {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Verbatim {
-    /// 文件（相对内容目录），如 `plan.yaml`、`towns/kaizhang.yaml`。
+    /// 文件（相对内容目录），如 `plan.yaml`、`towns/kaizhang.yaml`；`*` 代表文件名的任意部分，如 `standards/*.yaml`。
     pub file: String,
     /// 字段路径（不写序号，前缀即可），如 `preamble`、`headings`、`departments.short`。
     pub fields: Vec<String>,
@@ -83,9 +83,20 @@ impl Proofread {
         let bare = strip_indices(field);
         self.verbatim
             .iter()
-            .filter(|v| v.file == rel)
+            .filter(|v| file_matches(&v.file, rel))
             .find(|v| v.fields.iter().any(|f| covers(f, &bare)))
             .map(|v| v.note.as_deref().unwrap_or(""))
+    }
+}
+
+/// True when `rel` is the file `pattern` names; one `*` stands for any part of a name
+/// (`standards/*.yaml`).
+fn file_matches(pattern: &str, rel: &str) -> bool {
+    match pattern.split_once('*') {
+        Some((head, tail)) => {
+            rel.len() >= head.len() + tail.len() && rel.starts_with(head) && rel.ends_with(tail)
+        }
+        None => pattern == rel,
     }
 }
 
@@ -130,5 +141,7 @@ mod tests {
         assert_eq!(p.verbatim("plan.yaml", "departments[3].short[0]"), Some(""));
         assert_eq!(p.verbatim("plan.yaml", "headingsx"), None);
         assert_eq!(p.verbatim("city.yaml", "headings"), None);
+        assert!(file_matches("standards/*.yaml", "standards/county.yaml"));
+        assert!(!file_matches("standards/*.yaml", "towns/county.yaml"));
     }
 }

@@ -88,16 +88,22 @@ fn halfwidth(cs: &Chars, out: &mut Vec<Hit>) {
     }
 }
 
-/// Half-width parentheses as pairs: both are flagged when the pair touches Chinese text (inside
-/// or right outside); a 文号's year in brackets is the 文号 rule's.
+/// Half-width parentheses and square brackets as pairs: both are flagged when the pair touches
+/// Chinese text (inside or right outside); a 文号's year in brackets is the 文号 rule's.
 fn parens(cs: &Chars, out: &mut Vec<Hit>) {
+    for (l, r, fl, fr) in [('(', ')', '（', '）'), ('[', ']', '［', '］')] {
+        pairs_of(cs, (l, r), (fl, fr), out);
+    }
+}
+
+fn pairs_of(cs: &Chars, (l, r): (char, char), (fl, fr): (char, char), out: &mut Vec<Hit>) {
     let mut open: Vec<usize> = Vec::new();
     for i in 0..cs.len() {
         match cs.chars[i].1 {
-            '(' => open.push(i),
-            ')' => {
+            c if c == l => open.push(i),
+            c if c == r => {
                 let Some(o) = open.pop() else {
-                    lone(cs, i, ')', '）', out);
+                    lone(cs, i, r, fr, out);
                     continue;
                 };
                 let inner = &cs.text[cs.byte(o + 1)..cs.byte(i)];
@@ -107,7 +113,7 @@ fn parens(cs: &Chars, out: &mut Vec<Hit>) {
                 if !touches || super::wenhao::is_year_bracket(cs, o, i) || in_url(cs, o) {
                     continue;
                 }
-                for (at, full) in [(o, '（'), (i, '）')] {
+                for (at, full) in [(o, fl), (i, fr)] {
                     let c = cs.chars[at].1;
                     out.push(
                         Hit::new(
@@ -124,7 +130,7 @@ fn parens(cs: &Chars, out: &mut Vec<Hit>) {
         }
     }
     for o in open {
-        lone(cs, o, '(', '（', out);
+        lone(cs, o, l, fl, out);
     }
 }
 
