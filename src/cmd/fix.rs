@@ -73,7 +73,9 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<Exit> {
     let person: Vec<&Diagnostic> = after
         .findings
         .iter()
-        .filter(|d| d.rule.starts_with("proofread.") && d.severity != Severity::Info && d.fix.is_none())
+        .filter(|d| {
+            d.rule.starts_with("proofread.") && d.severity != Severity::Info && d.fix.is_none()
+        })
         .collect();
     println!(
         "\n--fix：已自动修改 {fixed} 处（{} 个文件）；需要人工处理的校对发现 {} 个{}",
@@ -104,7 +106,12 @@ fn exit(findings: &[Diagnostic]) -> Exit {
 
 /// One file's text with its safe fixes made, round after round until none is left; and how
 /// many were made.
-fn fix_file(pr: &Proofreader, rel: &Path, shown: &Path, text: &str) -> Result<(String, usize), String> {
+fn fix_file(
+    pr: &Proofreader,
+    rel: &Path,
+    shown: &Path,
+    text: &str,
+) -> Result<(String, usize), String> {
     let mut text = text.to_owned();
     let mut made = 0;
     for _ in 0..ROUNDS {

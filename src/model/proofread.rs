@@ -49,7 +49,9 @@ pub struct WordPair {
 }
 
 /// 规则的级别。
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum RuleLevel {
     /// 关闭。
@@ -137,7 +139,10 @@ mod tests {
             }],
             ..Proofread::default()
         };
-        assert_eq!(p.verbatim("plan.yaml", "headings[0].tasks[2].text"), Some(""));
+        assert_eq!(
+            p.verbatim("plan.yaml", "headings[0].tasks[2].text"),
+            Some("")
+        );
         assert_eq!(p.verbatim("plan.yaml", "departments[3].short[0]"), Some(""));
         assert_eq!(p.verbatim("plan.yaml", "headingsx"), None);
         assert_eq!(p.verbatim("city.yaml", "headings"), None);

@@ -31,7 +31,10 @@ pub fn safe_fixes(findings: &[Diagnostic]) -> Vec<(String, Fix)> {
 /// `text` with the fixes applied, checked: every fix's bytes held what it replaces, and the
 /// result reads as the same YAML with only the fixed values changed, as the fixes say.
 pub fn apply(text: &str, fixes: &[(String, Fix)]) -> Result<String, String> {
-    if let Some((_, f)) = fixes.iter().find(|(_, f)| text.get(f.start..f.end) != Some(f.old.as_str())) {
+    if let Some((_, f)) = fixes
+        .iter()
+        .find(|(_, f)| text.get(f.start..f.end) != Some(f.old.as_str()))
+    {
         return Err(format!("第 {} 字节处的文字已不是“{}”", f.start, f.old));
     }
     let splices = fixes.iter().map(|(_, f)| Splice {
@@ -39,7 +42,8 @@ pub fn apply(text: &str, fixes: &[(String, Fix)]) -> Result<String, String> {
         end: f.end,
         text: f.text.clone(),
     });
-    let out = splice(text, splices.collect()).map_err(|at| format!("第 {at} 字节处的两处修改重叠"))?;
+    let out =
+        splice(text, splices.collect()).map_err(|at| format!("第 {at} 字节处的两处修改重叠"))?;
     let before = scalars(&yaml::parse(text).map_err(|e| e.message)?);
     let after = scalars(&yaml::parse(&out).map_err(|e| format!("修改后无法解析：{}", e.message))?);
     let mut expected = before.clone();

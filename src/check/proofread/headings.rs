@@ -75,8 +75,14 @@ fn token(cs: &Chars, i: usize) -> Option<Token> {
             Err(_) => (2, cn_number(body)?),
         };
         let sep = i + 2 + n;
-        let wrong = matches!(cs.at(sep), Some('、' | '.' | '．' | '，' | ',')) && text_after(sep + 1);
-        return Some(Token { level, number, wrong_sep: wrong.then_some((sep, "")), at: i });
+        let wrong =
+            matches!(cs.at(sep), Some('、' | '.' | '．' | '，' | ',')) && text_after(sep + 1);
+        return Some(Token {
+            level,
+            number,
+            wrong_sep: wrong.then_some((sep, "")),
+            at: i,
+        });
     }
     let n = take(cs, i, |c| CN.contains(c));
     if n > 0 {
@@ -86,8 +92,18 @@ fn token(cs: &Chars, i: usize) -> Option<Token> {
             return None;
         }
         return match sep {
-            '、' => Some(Token { level: 1, number, wrong_sep: None, at: i }),
-            '.' | '．' | '，' | ',' => Some(Token { level: 1, number, wrong_sep: Some((i + n, "、")), at: i }),
+            '、' => Some(Token {
+                level: 1,
+                number,
+                wrong_sep: None,
+                at: i,
+            }),
+            '.' | '．' | '，' | ',' => Some(Token {
+                level: 1,
+                number,
+                wrong_sep: Some((i + n, "、")),
+                at: i,
+            }),
             _ => None,
         };
     }
@@ -97,8 +113,18 @@ fn token(cs: &Chars, i: usize) -> Option<Token> {
     }
     let number = cs.text[cs.byte(i)..cs.byte(i + n)].parse().ok()?;
     match cs.at(i + n)? {
-        '.' => Some(Token { level: 3, number, wrong_sep: None, at: i }),
-        '、' | '．' => Some(Token { level: 3, number, wrong_sep: Some((i + n, ".")), at: i }),
+        '.' => Some(Token {
+            level: 3,
+            number,
+            wrong_sep: None,
+            at: i,
+        }),
+        '、' | '．' => Some(Token {
+            level: 3,
+            number,
+            wrong_sep: Some((i + n, ".")),
+            at: i,
+        }),
         _ => None,
     }
 }

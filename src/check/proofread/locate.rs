@@ -54,9 +54,19 @@ impl<'a> Index<'a> {
 
     /// Where the value bytes `start..end` of `text` (a scalar written from `pos`, before the
     /// scalar at `bound`) are in the file; None when its first character cannot be found.
-    pub fn span(&self, text: &str, pos: Pos, bound: Option<Pos>, start: usize, end: usize) -> Option<Span> {
+    pub fn span(
+        &self,
+        text: &str,
+        pos: Pos,
+        bound: Option<Pos>,
+        start: usize,
+        end: usize,
+    ) -> Option<Span> {
         let from = self.offset(pos)?;
-        let to = bound.and_then(|b| self.offset(b)).unwrap_or(self.source.len()).max(from);
+        let to = bound
+            .and_then(|b| self.offset(b))
+            .unwrap_or(self.source.len())
+            .max(from);
         let mut at = from;
         let mut first = None;
         let mut last_end = None;
@@ -68,7 +78,10 @@ impl<'a> Index<'a> {
             if i == start {
                 first = Some(found);
             }
-            let len = self.source[found..].chars().next().map_or(1, char::len_utf8);
+            let len = self.source[found..]
+                .chars()
+                .next()
+                .map_or(1, char::len_utf8);
             at = found + len;
             if i >= start {
                 last_end = Some(at);
@@ -134,21 +147,51 @@ mod tests {
     fn plain_quoted_and_block_values_are_found_in_the_file() {
         let src = "a: 中文,句子\nb: \"引号,里\"\nc: |-\n  第一行\n  第二,行\nd: x\n";
         let ix = Index::new(src);
-        let s = ix.span("中文,句子", Pos { line: 1, column: 4 }, Some(Pos { line: 2, column: 1 }), 6, 7).unwrap();
+        let s = ix
+            .span(
+                "中文,句子",
+                Pos { line: 1, column: 4 },
+                Some(Pos { line: 2, column: 1 }),
+                6,
+                7,
+            )
+            .unwrap();
         assert_eq!((s.line, s.column, s.contiguous), (1, 6, true));
         assert_eq!(&src[s.start..s.end], ",");
-        let s = ix.span("引号,里", Pos { line: 2, column: 4 }, Some(Pos { line: 3, column: 1 }), 6, 7).unwrap();
+        let s = ix
+            .span(
+                "引号,里",
+                Pos { line: 2, column: 4 },
+                Some(Pos { line: 3, column: 1 }),
+                6,
+                7,
+            )
+            .unwrap();
         assert_eq!((s.line, s.column), (2, 7));
         let text = "第一行\n第二,行";
         let at = text.find(',').unwrap();
-        let s = ix.span(text, Pos { line: 3, column: 4 }, Some(Pos { line: 6, column: 1 }), at, at + 1).unwrap();
+        let s = ix
+            .span(
+                text,
+                Pos { line: 3, column: 4 },
+                Some(Pos { line: 6, column: 1 }),
+                at,
+                at + 1,
+            )
+            .unwrap();
         assert_eq!((s.line, s.column, s.contiguous), (5, 5, true));
     }
 
     #[test]
     fn allow_comments_name_rules_with_or_without_the_prefix() {
-        assert!(allowed_on("a: x  # 校对: 允许 proofread.range", "proofread.range"));
-        assert!(allowed_on("a: x  # 校对：允许 year、range", "proofread.range"));
+        assert!(allowed_on(
+            "a: x  # 校对: 允许 proofread.range",
+            "proofread.range"
+        ));
+        assert!(allowed_on(
+            "a: x  # 校对：允许 year、range",
+            "proofread.range"
+        ));
         assert!(!allowed_on("a: x  # 校对: 允许 year", "proofread.range"));
         assert!(!allowed_on("a: x  # 允许 range", "proofread.range"));
     }

@@ -29,7 +29,9 @@ fn numbers(cs: &Chars) -> Vec<Num> {
         let start = i;
         while i < cs.len()
             && (cs.chars[i].1.is_ascii_digit()
-                || cs.chars[i].1 == '.' && cs.at(i + 1).is_some_and(|c| c.is_ascii_digit()) && i > start)
+                || cs.chars[i].1 == '.'
+                    && cs.at(i + 1).is_some_and(|c| c.is_ascii_digit())
+                    && i > start)
         {
             i += 1;
         }
@@ -63,7 +65,9 @@ fn in_code(cs: &Chars, a: Num, b: Num) -> bool {
     let after = cs.at(b.end);
     before.is_some_and(|c| c.is_ascii_alphanumeric() || "/-.－".contains(c) || c == ' ')
         || after.is_some_and(|c| c.is_ascii_alphanumeric() || "-－/".contains(c))
-        || [a, b].iter().any(|&n| digits(cs, n).starts_with('0') && n.end - n.start > 1)
+        || [a, b]
+            .iter()
+            .any(|&n| digits(cs, n).starts_with('0') && n.end - n.start > 1)
 }
 
 fn range(cs: &Chars, a: Num, b: Num, out: &mut Vec<Hit>) {
@@ -73,14 +77,22 @@ fn range(cs: &Chars, a: Num, b: Num, out: &mut Vec<Hit>) {
     }
     let sep_bytes = (cs.byte(a.end), cs.byte(a.end + 1));
     let after = cs.at(b.end);
-    let normal = if matches!(sep, '～' | '—') { sep } else { '～' };
+    let normal = if matches!(sep, '～' | '—') {
+        sep
+    } else {
+        '～'
+    };
     if let Some(sign @ ('%' | '％')) = after {
         out.push(
             Hit::new(
                 "proofread.percent-range",
                 sep_bytes.0,
                 sep_bytes.1,
-                format!("百分数范围只在后一个数值带“{sign}”：{}{sep}{}{sign}", digits(cs, a), digits(cs, b)),
+                format!(
+                    "百分数范围只在后一个数值带“{sign}”：{}{sep}{}{sign}",
+                    digits(cs, a),
+                    digits(cs, b)
+                ),
             )
             .suggest(format!("{sign}{normal}")),
         );
@@ -103,7 +115,11 @@ fn range(cs: &Chars, a: Num, b: Num, out: &mut Vec<Hit>) {
     } else {
         return;
     };
-    let what = if suggest == '—' { "时间或序数的起止" } else { "数值范围" };
+    let what = if suggest == '—' {
+        "时间或序数的起止"
+    } else {
+        "数值范围"
+    };
     out.push(
         Hit::new(
             "proofread.range",
@@ -120,7 +136,10 @@ fn year(cs: &Chars, n: Num, out: &mut Vec<Hit>) {
     if n.end - n.start != 2 || cs.at(n.end) != Some('年') {
         return;
     }
-    if cs.before(n.start).is_some_and(|c| c.is_ascii_alphanumeric() || "./-－～~—".contains(c)) {
+    if cs
+        .before(n.start)
+        .is_some_and(|c| c.is_ascii_alphanumeric() || "./-－～~—".contains(c))
+    {
         return;
     }
     let next = cs.at(n.end + 1);

@@ -39,7 +39,9 @@ pub(super) fn check(cs: &Chars, out: &mut Vec<Hit>) {
                 out.push(hit(
                     cs,
                     i,
-                    format!("“{c}”里面又用了“{c}”：里面一层应用“{inner}”，或前一个“{c}”应是“{close}”"),
+                    format!(
+                        "“{c}”里面又用了“{c}”：里面一层应用“{inner}”，或前一个“{c}”应是“{close}”"
+                    ),
                 ));
             }
             stack.push((i, c));
@@ -56,7 +58,10 @@ pub(super) fn check(cs: &Chars, out: &mut Vec<Hit>) {
                     out.push(hit(
                         cs,
                         i,
-                        format!("“{c}”与前面的“{inner}”交叉嵌套（“{inner}”还没有配对的“{}”）", closer(inner).unwrap_or(' ')),
+                        format!(
+                            "“{c}”与前面的“{inner}”交叉嵌套（“{inner}”还没有配对的“{}”）",
+                            closer(inner).unwrap_or(' ')
+                        ),
                     ));
                     stack.truncate(k);
                 }

@@ -8,13 +8,14 @@ use super::rules::RULES;
 /// for placeholders limited to some fields).
 pub(super) fn matching(text: &str, field: impl Fn() -> String) -> Option<&'static str> {
     let trimmed = text.trim();
-    let found: Vec<_> = RULES.placeholders.iter().filter(|p| p.text == trimmed).collect();
-    if found.is_empty() {
+    if trimmed.len() > 32 || !RULES.placeholders.iter().any(|p| p.text == trimmed) {
         return None;
     }
     let bare = field();
-    found
-        .into_iter()
+    RULES
+        .placeholders
+        .iter()
+        .filter(|p| p.text == trimmed)
         .find(|p| p.fields.is_empty() || p.fields.iter().any(|f| *f == bare))
         .map(|p| p.text.as_str())
 }

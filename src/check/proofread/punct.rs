@@ -64,7 +64,9 @@ fn halfwidth(cs: &Chars, out: &mut Vec<Hit>) {
         // number, "No." Latin); runs of dots are the ellipsis rule's
         let digit = |x: Option<char>| x.is_some_and(|x| x.is_ascii_digit());
         if digit(before) && digit(after)
-            || c == '.' && (before.is_some_and(|b| b.is_ascii_alphanumeric() || b == '.') || after == Some('.'))
+            || c == '.'
+                && (before.is_some_and(|b| b.is_ascii_alphanumeric() || b == '.')
+                    || after == Some('.'))
             || in_url(cs, i)
             || super::headings::is_heading_sep(cs, i)
         {

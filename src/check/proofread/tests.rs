@@ -9,14 +9,26 @@ use crate::model::proofread::{Verbatim, WordPair};
 use crate::model::yaml::parse;
 
 /// (rule, line, column, suggested text, severity) of every finding in `src` as `rel`.
-fn run_as(office: &Proofread, rel: &str, src: &str) -> (Vec<(String, usize, usize, Option<String>, Severity)>, usize) {
+fn run_as(
+    office: &Proofread,
+    rel: &str,
+    src: &str,
+) -> (Vec<(String, usize, usize, Option<String>, Severity)>, usize) {
     let tree = parse(src).unwrap();
     let pr = Proofreader::new(office);
     let found = pr.inspect(Path::new(rel), &Path::new("content").join(rel), &tree, src);
     let list = found
         .findings
         .iter()
-        .map(|d| (d.rule.clone(), d.line, d.column, d.fix.as_ref().map(|f| f.text.clone()), d.severity))
+        .map(|d| {
+            (
+                d.rule.clone(),
+                d.line,
+                d.column,
+                d.fix.as_ref().map(|f| f.text.clone()),
+                d.severity,
+            )
+        })
         .collect();
     (list, found.allowed.len())
 }
@@ -56,15 +68,27 @@ fn the_rule_file_parses_and_every_rule_has_a_clause() {
             r.id,
             r.clause
         );
-        assert!(Path::new("src/check/proofread").join(format!("{}.rs", r.family)).exists(), "{}", r.family);
+        assert!(
+            Path::new("src/check/proofread")
+                .join(format!("{}.rs", r.family))
+                .exists(),
+            "{}",
+            r.family
+        );
     }
 }
 
 #[test]
 fn halfwidth_punctuation_in_chinese_text() {
     // "a: " is three characters: the value starts at column 4
-    assert_eq!(one("推进冷库建设,落实用地"), ("proofread.halfwidth".into(), 10, fix("，")));
-    assert_eq!(one("是否完成?"), ("proofread.halfwidth".into(), 8, fix("？")));
+    assert_eq!(
+        one("推进冷库建设,落实用地"),
+        ("proofread.halfwidth".into(), 10, fix("，"))
+    );
+    assert_eq!(
+        one("是否完成?"),
+        ("proofread.halfwidth".into(), 8, fix("？"))
+    );
     none("推进冷库建设，落实用地");
     // the standard's exceptions: inside numbers, URLs, Latin text
     none("产值1,000万元");
@@ -84,18 +108,33 @@ fn halfwidth_parentheses_are_flagged_as_a_pair() {
 
 #[test]
 fn ellipsis_and_dash_forms() {
-    assert_eq!(one("冷链、电商..."), ("proofread.ellipsis".into(), 9, fix("……")));
-    assert_eq!(one("冷链、电商…"), ("proofread.ellipsis".into(), 9, fix("……")));
+    assert_eq!(
+        one("冷链、电商..."),
+        ("proofread.ellipsis".into(), 9, fix("……"))
+    );
+    assert_eq!(
+        one("冷链、电商…"),
+        ("proofread.ellipsis".into(), 9, fix("……"))
+    );
     none("冷链、电商……");
-    assert_eq!(one("目标--新增冷库"), ("proofread.dash".into(), 6, fix("——")));
+    assert_eq!(
+        one("目标--新增冷库"),
+        ("proofread.dash".into(), 6, fix("——"))
+    );
     none("目标——新增冷库");
     none("型号A--B");
 }
 
 #[test]
 fn paired_marks_unbalanced_or_misnested() {
-    assert_eq!(one("根据《山西省促进专业镇高质量发展实施方案"), ("proofread.pairs".into(), 6, None));
-    assert_eq!(one("打造（示例“开张）”"), ("proofread.pairs".into(), 12, None));
+    assert_eq!(
+        one("根据《山西省促进专业镇高质量发展实施方案"),
+        ("proofread.pairs".into(), 6, None)
+    );
+    assert_eq!(
+        one("打造（示例“开张）”"),
+        ("proofread.pairs".into(), 12, None)
+    );
     let f = run("a: “开张冬枣“老粗布”\n");
     let cols: Vec<(&str, usize)> = f.iter().map(|x| (x.0.as_str(), x.2)).collect();
     assert_eq!(cols, vec![("proofread.pairs", 4), ("proofread.pairs", 9)]);
@@ -105,8 +144,14 @@ fn paired_marks_unbalanced_or_misnested() {
 
 #[test]
 fn ranges_take_the_dash_or_the_wave() {
-    assert_eq!(one("（2024-2025年）"), ("proofread.range".into(), 9, fix("—")));
-    assert_eq!(one("打造3-5个县级专业镇"), ("proofread.range".into(), 7, fix("～")));
+    assert_eq!(
+        one("（2024-2025年）"),
+        ("proofread.range".into(), 9, fix("—"))
+    );
+    assert_eq!(
+        one("打造3-5个县级专业镇"),
+        ("proofread.range".into(), 7, fix("～"))
+    );
     assert_eq!(one("1-3月完成"), ("proofread.range".into(), 5, fix("—")));
     assert_eq!(one("培训3~5天"), ("proofread.range".into(), 7, fix("～")));
     none("（2024—2025年）");
@@ -120,16 +165,31 @@ fn ranges_take_the_dash_or_the_wave() {
 
 #[test]
 fn percent_ranges_keep_both_signs() {
-    assert_eq!(one("增长10~20%"), ("proofread.percent-range".into(), 8, fix("%～")));
-    assert_eq!(one("增长10-20%"), ("proofread.percent-range".into(), 8, fix("%～")));
-    assert_eq!(one("增长10～20%"), ("proofread.percent-range".into(), 8, fix("%～")));
+    assert_eq!(
+        one("增长10~20%"),
+        ("proofread.percent-range".into(), 8, fix("%～"))
+    );
+    assert_eq!(
+        one("增长10-20%"),
+        ("proofread.percent-range".into(), 8, fix("%～"))
+    );
+    assert_eq!(
+        one("增长10～20%"),
+        ("proofread.percent-range".into(), 8, fix("%～"))
+    );
     none("增长10%～20%");
 }
 
 #[test]
 fn years_are_written_in_full_when_unambiguous() {
-    assert_eq!(one("计划25年3月开工"), ("proofread.year".into(), 6, fix("2025")));
-    assert_eq!(one("完成25年度任务"), ("proofread.year".into(), 6, fix("2025")));
+    assert_eq!(
+        one("计划25年3月开工"),
+        ("proofread.year".into(), 6, fix("2025"))
+    );
+    assert_eq!(
+        one("完成25年度任务"),
+        ("proofread.year".into(), 6, fix("2025"))
+    );
     none("计划2025年3月开工");
     // a duration, not a year
     none("经营25年的老字号");
@@ -137,7 +197,10 @@ fn years_are_written_in_full_when_unambiguous() {
 
 #[test]
 fn approximate_numbers_take_no_enumeration_comma() {
-    assert_eq!(one("培训三、四个月"), ("proofread.approx".into(), 7, fix("")));
+    assert_eq!(
+        one("培训三、四个月"),
+        ("proofread.approx".into(), 7, fix(""))
+    );
     none("培训三四个月");
     // the standard's counter-examples: not approximate but a list
     none("获一、二等奖的企业");
@@ -147,9 +210,12 @@ fn approximate_numbers_take_no_enumeration_comma() {
 
 #[test]
 fn heading_numbers_in_form_and_order() {
-    let f = run("a: |-\n  一.总体要求\n  二、重点任务\n  四、保障措施\n  1、落实用地\n  （1）、选址\n");
-    let got: Vec<(&str, usize, usize, Option<String>)> =
-        f.iter().map(|x| (x.0.as_str(), x.1, x.2, x.3.clone())).collect();
+    let f =
+        run("a: |-\n  一.总体要求\n  二、重点任务\n  四、保障措施\n  1、落实用地\n  （1）、选址\n");
+    let got: Vec<(&str, usize, usize, Option<String>)> = f
+        .iter()
+        .map(|x| (x.0.as_str(), x.1, x.2, x.3.clone()))
+        .collect();
     assert_eq!(
         got,
         vec![
@@ -159,22 +225,37 @@ fn heading_numbers_in_form_and_order() {
             ("proofread.heading", 6, 6, fix("")),
         ]
     );
-    assert!(run("a: |-\n  一、总体要求\n  （一）目标\n  1.落实用地\n  （1）选址\n  二、重点任务\n").is_empty());
+    assert!(
+        run("a: |-\n  一、总体要求\n  （一）目标\n  1.落实用地\n  （1）选址\n  二、重点任务\n")
+            .is_empty()
+    );
     none("1、2号楼建设");
 }
 
 #[test]
 fn wenhao_years_take_the_hexagonal_brackets() {
-    assert_eq!(one("根据晋政办发[2022]80号"), ("proofread.wenhao".into(), 10, fix("〔2022〕")));
-    assert_eq!(one("根据晋政办发(2022)80号"), ("proofread.wenhao".into(), 10, fix("〔2022〕")));
+    assert_eq!(
+        one("根据晋政办发[2022]80号"),
+        ("proofread.wenhao".into(), 10, fix("〔2022〕"))
+    );
+    assert_eq!(
+        one("根据晋政办发(2022)80号"),
+        ("proofread.wenhao".into(), 10, fix("〔2022〕"))
+    );
     none("根据晋政办发〔2022〕80号");
 }
 
 #[test]
 fn word_pairs_by_context() {
-    assert_eq!(one("截止2025年6月底"), ("proofread.word".into(), 4, fix("截至")));
+    assert_eq!(
+        one("截止2025年6月底"),
+        ("proofread.word".into(), 4, fix("截至"))
+    );
     assert_eq!(one("工作布署"), ("proofread.word".into(), 6, fix("部署")));
-    assert_eq!(one("既使困难也要完成"), ("proofread.word".into(), 4, fix("即使")));
+    assert_eq!(
+        one("既使困难也要完成"),
+        ("proofread.word".into(), 4, fix("即使"))
+    );
     none("报名6月30日截止");
     none("截止日期为6月30日");
     none("截至2025年6月底");
@@ -212,7 +293,10 @@ fn verbatim_text_and_document_titles_are_information_only() {
     assert_eq!((f[0].2, f[0].3.clone(), f[0].4), (9, None, Severity::Info));
     // a document's title inside 《》 is reproduced as published
     let f = run("a: 《行动计划（2024-2025年）》已印发\n");
-    assert_eq!((f[0].0.as_str(), f[0].3.clone(), f[0].4), ("proofread.range", None, Severity::Info));
+    assert_eq!(
+        (f[0].0.as_str(), f[0].3.clone(), f[0].4),
+        ("proofread.range", None, Severity::Info)
+    );
 }
 
 #[test]
@@ -221,8 +305,16 @@ fn levels_and_allow_comments_silence_rules() {
         rules: [("proofread.range".to_owned(), RuleLevel::Off)].into(),
         ..Proofread::default()
     };
-    assert!(run_as(&office, "towns/t.yaml", "a: 打造3-5个\n").0.is_empty());
-    let (f, allowed) = run_as(&Proofread::default(), "towns/t.yaml", "a: 打造3-5个  # 校对: 允许 range\n");
+    assert!(
+        run_as(&office, "towns/t.yaml", "a: 打造3-5个\n")
+            .0
+            .is_empty()
+    );
+    let (f, allowed) = run_as(
+        &Proofread::default(),
+        "towns/t.yaml",
+        "a: 打造3-5个  # 校对: 允许 range\n",
+    );
     assert!(f.is_empty());
     assert_eq!(allowed, 1);
 }
@@ -231,7 +323,12 @@ fn levels_and_allow_comments_silence_rules() {
 fn skeleton_placeholders_are_errors_naming_the_field() {
     let src = "leading_industry: （主导产业）\noutput:\n  - {year: 2024, value: 0万元}\ntasks:\n  - progress: 0%\n    title: （重点任务）\n";
     let tree = parse(src).unwrap();
-    let found = Proofreader::new(&Proofread::default()).inspect(Path::new("towns/x.yaml"), Path::new("x.yaml"), &tree, src);
+    let found = Proofreader::new(&Proofread::default()).inspect(
+        Path::new("towns/x.yaml"),
+        Path::new("x.yaml"),
+        &tree,
+        src,
+    );
     let got: Vec<(&str, &str, usize, Severity)> = found
         .findings
         .iter()
@@ -240,9 +337,24 @@ fn skeleton_placeholders_are_errors_naming_the_field() {
     assert_eq!(
         got,
         vec![
-            ("proofread.placeholder", "leading_industry", 1, Severity::Error),
-            ("proofread.placeholder", "output[0].value", 3, Severity::Error),
-            ("proofread.placeholder", "tasks[0].title", 6, Severity::Error),
+            (
+                "proofread.placeholder",
+                "leading_industry",
+                1,
+                Severity::Error
+            ),
+            (
+                "proofread.placeholder",
+                "output[0].value",
+                3,
+                Severity::Error
+            ),
+            (
+                "proofread.placeholder",
+                "tasks[0].title",
+                6,
+                Severity::Error
+            ),
         ]
     );
 }

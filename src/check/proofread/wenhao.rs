@@ -13,7 +13,9 @@ pub(super) fn is_year_bracket(cs: &Chars, o: usize, c: usize) -> bool {
     }
     let year = &cs.text[cs.byte(o + 1)..cs.byte(c)];
     let is_year = year.bytes().all(|b| b.is_ascii_digit())
-        && year.parse::<u32>().is_ok_and(|y| (1900..=2100).contains(&y));
+        && year
+            .parse::<u32>()
+            .is_ok_and(|y| (1900..=2100).contains(&y));
     let mut j = c + 1;
     while cs.at(j).is_some_and(|d| d.is_ascii_digit()) {
         j += 1;

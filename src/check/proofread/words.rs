@@ -5,7 +5,7 @@
 
 use aho_corasick::{AhoCorasick, MatchKind};
 
-use super::{Chars, Hit, rules::RULES};
+use super::{Hit, rules::RULES};
 use crate::model::proofread::WordPair;
 
 /// The compiled word list.
@@ -31,15 +31,18 @@ impl Words {
         Self { pairs, finder }
     }
 
-    pub(super) fn check(&self, cs: &Chars, out: &mut Vec<Hit>) {
+    pub(super) fn check(&self, text: &str, out: &mut Vec<Hit>) {
         let Some(finder) = &self.finder else { return };
-        for m in finder.find_iter(cs.text) {
+        for m in finder.find_iter(text) {
             let pair = &self.pairs[m.pattern().as_usize()];
-            let rest = &cs.text[m.end()..];
+            let rest = &text[m.end()..];
             if !applies(pair, rest) {
                 continue;
             }
-            let note = pair.note.as_deref().map_or(String::new(), |n| format!("（{n}）"));
+            let note = pair
+                .note
+                .as_deref()
+                .map_or(String::new(), |n| format!("（{n}）"));
             out.push(
                 Hit::new(
                     "proofread.word",
