@@ -51,11 +51,22 @@ fn the_shipped_sample_proofreads_clean_but_for_verbatim_text() {
     }
     let mut places: Vec<String> = proof
         .iter()
-        .map(|f| format!("{} {} {}", f["file"].as_str().unwrap(), f["path"].as_str().unwrap(), f["rule"].as_str().unwrap()))
+        .map(|f| {
+            format!(
+                "{} {} {}",
+                f["file"].as_str().unwrap(),
+                f["path"].as_str().unwrap(),
+                f["rule"].as_str().unwrap()
+            )
+        })
         .collect();
     places.dedup();
-    let lead = |i: usize, j: usize| format!("content/plan.yaml headings[{i}].tasks[{j}].lead[4] proofread.halfwidth");
-    let resp = |i: usize, j: usize, k: usize| format!("content/plan.yaml headings[{i}].tasks[{j}].responsible[{k}] proofread.halfwidth");
+    let lead = |i: usize, j: usize| {
+        format!("content/plan.yaml headings[{i}].tasks[{j}].lead[4] proofread.halfwidth")
+    };
+    let resp = |i: usize, j: usize, k: usize| {
+        format!("content/plan.yaml headings[{i}].tasks[{j}].responsible[{k}] proofread.halfwidth")
+    };
     assert_eq!(
         places,
         vec![
@@ -77,15 +88,26 @@ fn the_shipped_sample_proofreads_clean_but_for_verbatim_text() {
 #[test]
 fn a_mistake_is_shown_at_its_column_with_the_suggestion_in_check_json_and_build() {
     let p = Project::sample();
-    plant(&p, "towns/kaizhang.yaml", "电商配套（示例）。", "电商配套(示例)。");
+    plant(
+        &p,
+        "towns/kaizhang.yaml",
+        "电商配套（示例）。",
+        "电商配套(示例)。",
+    );
     let (line, column) = where_is(&p, "towns/kaizhang.yaml", "(示例)");
     let out = zyz(p.dir.path(), &["check"]);
     let text = stdout(&out);
     let at = format!("--> content/towns/kaizhang.yaml:{line}:{column}\n");
-    assert!(text.contains("warning[proofread.halfwidth]: 中文里用了半角括号“(”"), "{text}");
+    assert!(
+        text.contains("warning[proofread.halfwidth]: 中文里用了半角括号“(”"),
+        "{text}"
+    );
     assert!(text.contains(&at), "{text}");
     assert!(text.contains("= field: narrative.industry"), "{text}");
-    assert!(text.contains("= hint: 建议改为“（”（依据：GB/T 15834-2011"), "{text}");
+    assert!(
+        text.contains("= hint: 建议改为“（”（依据：GB/T 15834-2011"),
+        "{text}"
+    );
 
     let v = json_check(p.dir.path());
     let f = v["findings"]
@@ -94,7 +116,10 @@ fn a_mistake_is_shown_at_its_column_with_the_suggestion_in_check_json_and_build(
         .iter()
         .find(|f| f["rule"] == "proofread.halfwidth" && f["column"] == column)
         .unwrap();
-    assert_eq!((f["line"].as_u64(), f["severity"].as_str()), (Some(line as u64), Some("warning")));
+    assert_eq!(
+        (f["line"].as_u64(), f["severity"].as_str()),
+        (Some(line as u64), Some("warning"))
+    );
     assert_eq!(f["fix"]["text"], "（");
     assert_eq!(f["fix"]["old"], "(");
 
@@ -120,11 +145,36 @@ fn a_mistake_is_shown_at_its_column_with_the_suggestion_in_check_json_and_build(
 
 /// (file, the sample's text, the mistake planted, the text `--fix` gives).
 const PLANTS: [(&str, &str, &str, &str); 5] = [
-    ("towns/kaizhang.yaml", "电商配套（示例）。", "电商配套(示例)。", "电商配套（示例）。"),
-    ("plan.yaml", "现印发给你们，请结合实际", "现印发给你们,请结合实际", "现印发给你们，请结合实际"),
-    ("assessment.yaml", "逐项制定整改措施，明确", "逐项制定整改措施,明确", "逐项制定整改措施，明确"),
-    ("towns/qingtou.yaml", "plan: 2025年主导产业", "plan: 25年度主导产业", "plan: 2025年度主导产业"),
-    ("towns/hanyang.yaml", "种植面积至5000亩", "种植面积至4000-5000亩", "种植面积至4000～5000亩"),
+    (
+        "towns/kaizhang.yaml",
+        "电商配套（示例）。",
+        "电商配套(示例)。",
+        "电商配套（示例）。",
+    ),
+    (
+        "plan.yaml",
+        "现印发给你们，请结合实际",
+        "现印发给你们,请结合实际",
+        "现印发给你们，请结合实际",
+    ),
+    (
+        "assessment.yaml",
+        "逐项制定整改措施，明确",
+        "逐项制定整改措施,明确",
+        "逐项制定整改措施，明确",
+    ),
+    (
+        "towns/qingtou.yaml",
+        "plan: 2025年主导产业",
+        "plan: 25年度主导产业",
+        "plan: 2025年度主导产业",
+    ),
+    (
+        "towns/hanyang.yaml",
+        "种植面积至5000亩",
+        "种植面积至4000-5000亩",
+        "种植面积至4000～5000亩",
+    ),
 ];
 
 #[test]
@@ -135,7 +185,12 @@ fn fix_changes_only_the_planted_characters_and_a_second_fix_nothing() {
         plant(&p, rel, from, to);
     }
     // a mistake with no single fix, and one in verbatim text: both stay
-    plant(&p, "towns/chengbei.yaml", "brand: 培育企业品牌", "brand: 培育“企业品牌");
+    plant(
+        &p,
+        "towns/chengbei.yaml",
+        "brand: 培育企业品牌",
+        "brand: 培育“企业品牌",
+    );
     let planted: Vec<String> = PLANTS
         .iter()
         .map(|(rel, ..)| std::fs::read_to_string(p.content().join(rel)).unwrap())
@@ -143,43 +198,87 @@ fn fix_changes_only_the_planted_characters_and_a_second_fix_nothing() {
 
     let dry = zyz(p.dir.path(), &["check", "--fix", "--dry-run"]);
     let diff = stdout(&dry);
-    assert_eq!(diff.matches("\n--- a/").count() + usize::from(diff.starts_with("--- a/")), 5, "{diff}");
-    let removed = diff.lines().filter(|l| l.starts_with('-') && !l.starts_with("---")).count();
-    let added = diff.lines().filter(|l| l.starts_with('+') && !l.starts_with("+++")).count();
+    assert_eq!(
+        diff.matches("\n--- a/").count() + usize::from(diff.starts_with("--- a/")),
+        5,
+        "{diff}"
+    );
+    let removed = diff
+        .lines()
+        .filter(|l| l.starts_with('-') && !l.starts_with("---"))
+        .count();
+    let added = diff
+        .lines()
+        .filter(|l| l.starts_with('+') && !l.starts_with("+++"))
+        .count();
     assert_eq!((removed, added), (5, 5), "{diff}");
-    assert!(common::stderr(&dry).contains("6 处可自动修改，涉及 5 个文件"), "{}", common::stderr(&dry));
+    assert!(
+        common::stderr(&dry).contains("6 处可自动修改，涉及 5 个文件"),
+        "{}",
+        common::stderr(&dry)
+    );
     for ((rel, ..), text) in PLANTS.iter().zip(&planted) {
-        assert_eq!(&std::fs::read_to_string(p.content().join(rel)).unwrap(), text, "dry run wrote {rel}");
+        assert_eq!(
+            &std::fs::read_to_string(p.content().join(rel)).unwrap(),
+            text,
+            "dry run wrote {rel}"
+        );
     }
 
     let out = zyz(p.dir.path(), &["check", "--fix"]);
     let report = stdout(&out);
-    assert!(report.contains("--fix：已自动修改 6 处（5 个文件）；需要人工处理的校对发现 1 个："), "{report}");
+    assert!(
+        report.contains("--fix：已自动修改 6 处（5 个文件）；需要人工处理的校对发现 1 个："),
+        "{report}"
+    );
     assert!(report.contains("content/towns/chengbei.yaml"), "{report}");
     for ((rel, from, to, fixed), before) in PLANTS.iter().zip(&planted) {
         let after = std::fs::read_to_string(p.content().join(rel)).unwrap();
         let original = std::fs::read_to_string(sample.join(rel)).unwrap();
         assert_eq!(after, original.replacen(from, fixed, 1), "{rel}");
         // one line changed, every comment and other byte kept
-        let changed: Vec<(&str, &str)> = before.lines().zip(after.lines()).filter(|(a, b)| a != b).collect();
+        let changed: Vec<(&str, &str)> = before
+            .lines()
+            .zip(after.lines())
+            .filter(|(a, b)| a != b)
+            .collect();
         assert_eq!(changed.len(), 1, "{rel}");
         assert!(changed[0].0.contains(to) && changed[0].1.contains(fixed));
         assert_eq!(before.lines().count(), after.lines().count());
-        let comments = |t: &str| t.lines().filter(|l| l.trim_start().starts_with('#')).count();
+        let comments = |t: &str| {
+            t.lines()
+                .filter(|l| l.trim_start().starts_with('#'))
+                .count()
+        };
         assert_eq!(comments(before), comments(&after));
     }
     let plan = std::fs::read_to_string(p.content().join("plan.yaml")).unwrap();
-    assert!(plan.contains("打造1个市级专业镇和3-5个县级专业镇"), "verbatim text was changed");
-    assert!(std::fs::read_to_string(p.content().join("towns/chengbei.yaml")).unwrap().contains("培育“企业品牌"));
+    assert!(
+        plan.contains("打造1个市级专业镇和3-5个县级专业镇"),
+        "verbatim text was changed"
+    );
+    assert!(
+        std::fs::read_to_string(p.content().join("towns/chengbei.yaml"))
+            .unwrap()
+            .contains("培育“企业品牌")
+    );
 
     let snapshot: Vec<String> = PLANTS
         .iter()
         .map(|(rel, ..)| std::fs::read_to_string(p.content().join(rel)).unwrap())
         .collect();
     let again = zyz(p.dir.path(), &["check", "--fix"]);
-    assert!(stdout(&again).contains("--fix：已自动修改 0 处（0 个文件）"), "{}", stdout(&again));
+    assert!(
+        stdout(&again).contains("--fix：已自动修改 0 处（0 个文件）"),
+        "{}",
+        stdout(&again)
+    );
     for ((rel, ..), text) in PLANTS.iter().zip(&snapshot) {
-        assert_eq!(&std::fs::read_to_string(p.content().join(rel)).unwrap(), text, "{rel}");
+        assert_eq!(
+            &std::fs::read_to_string(p.content().join(rel)).unwrap(),
+            text,
+            "{rel}"
+        );
     }
 }
 
@@ -193,11 +292,21 @@ fn an_allow_comment_silences_one_rule_and_show_allowed_lists_it() {
         "plan: 恢复种植面积至4000-5000亩（示例）。  # 校对: 允许 proofread.range",
     );
     let out = zyz(p.dir.path(), &["check"]);
-    assert!(!stdout(&out).contains("[proofread.range]: 数值范围"), "{}", stdout(&out));
+    assert!(
+        !stdout(&out).contains("[proofread.range]: 数值范围"),
+        "{}",
+        stdout(&out)
+    );
     let out = zyz(p.dir.path(), &["check", "--show-allowed"]);
     let text = stdout(&out);
-    assert!(text.contains("已允许（# 校对: 允许）的校对发现：1 个"), "{text}");
-    assert!(text.contains("[proofread.range]: 数值范围用了“-”：4000-5000"), "{text}");
+    assert!(
+        text.contains("已允许（# 校对: 允许）的校对发现：1 个"),
+        "{text}"
+    );
+    assert!(
+        text.contains("[proofread.range]: 数值范围用了“-”：4000-5000"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -212,7 +321,10 @@ fn the_skeleton_placeholders_are_errors_naming_each_field() {
         .iter()
         .filter(|f| f["file"] == "content/towns/xinzhen.yaml" && f["severity"] == "error")
         .collect();
-    assert!(mine.iter().all(|f| f["rule"] == "proofread.placeholder"), "{mine:#?}");
+    assert!(
+        mine.iter().all(|f| f["rule"] == "proofread.placeholder"),
+        "{mine:#?}"
+    );
     let fields: Vec<&str> = mine.iter().map(|f| f["path"].as_str().unwrap()).collect();
     for field in [
         "leading_industry",
@@ -236,7 +348,13 @@ fn the_skeleton_placeholders_are_errors_naming_each_field() {
     let text = std::fs::read_to_string(p.content().join("towns/xinzhen.yaml")).unwrap();
     let written: usize = text
         .lines()
-        .map(|l| l.split('#').next().unwrap_or_default().matches('（').count())
+        .map(|l| {
+            l.split('#')
+                .next()
+                .unwrap_or_default()
+                .matches('（')
+                .count()
+        })
         .sum();
     let reported = mine
         .iter()
@@ -259,7 +377,10 @@ fn the_schema_and_located_errors_of_proofread_yaml() {
     );
     let out = zyz(p.dir.path(), &["check"]);
     let text = stdout(&out);
-    assert!(text.contains("error[proofread.config]: 没有校对规则 `proofread.yaer`"), "{text}");
+    assert!(
+        text.contains("error[proofread.config]: 没有校对规则 `proofread.yaer`"),
+        "{text}"
+    );
     assert!(text.contains("--> content/proofread.yaml:3:3"), "{text}");
     p.write("proofread.yaml", "words:\n  - {wrong: 永济县}\n");
     let text = stdout(&zyz(p.dir.path(), &["check"]));
