@@ -61,28 +61,20 @@ fn the_shipped_sample_proofreads_clean_but_for_verbatim_text() {
         })
         .collect();
     places.dedup();
-    let lead = |i: usize, j: usize| {
-        format!("content/plan.yaml headings[{i}].tasks[{j}].lead[4] proofread.halfwidth")
-    };
-    let resp = |i: usize, j: usize, k: usize| {
-        format!("content/plan.yaml headings[{i}].tasks[{j}].responsible[{k}] proofread.halfwidth")
-    };
-    assert_eq!(
-        places,
-        vec![
-            "content/city.yaml departments[4].short[0] proofread.halfwidth".to_owned(),
-            "content/plan.yaml subtitle proofread.range".to_owned(),
-            "content/plan.yaml goals[1] proofread.range".to_owned(),
-            lead(0, 0),
-            lead(0, 1),
-            format!("content/plan.yaml headings[0].tasks[2].responsible[4] proofread.halfwidth"),
-            resp(1, 2, 7),
-            resp(2, 1, 7),
-            resp(3, 0, 5),
-            "content/plan.yaml issue.body proofread.range".to_owned(),
-            "content/standards/county.yaml source proofread.range".to_owned(),
-        ]
-    );
+    let expected = [
+        "content/city.yaml departments[4].short[0] proofread.halfwidth",
+        "content/plan.yaml subtitle proofread.range",
+        "content/plan.yaml goals[1] proofread.range",
+        "content/plan.yaml headings[0].tasks[0].lead[4] proofread.halfwidth",
+        "content/plan.yaml headings[0].tasks[1].lead[5] proofread.halfwidth",
+        "content/plan.yaml headings[0].tasks[2].responsible[4] proofread.halfwidth",
+        "content/plan.yaml headings[2].tasks[1].responsible[7] proofread.halfwidth",
+        "content/plan.yaml headings[2].tasks[2].responsible[7] proofread.halfwidth",
+        "content/plan.yaml headings[3].tasks[0].responsible[5] proofread.halfwidth",
+        "content/plan.yaml issue.body proofread.range",
+        "content/standards/county.yaml source proofread.range",
+    ];
+    assert_eq!(places, expected);
 }
 
 #[test]
@@ -139,8 +131,10 @@ fn a_mistake_is_shown_at_its_column_with_the_suggestion_in_check_json_and_build(
         ],
     );
     let all = stdout(&out) + &common::stderr(&out);
-    assert!(all.contains("warning[proofread.halfwidth]"), "{all}");
-    assert!(all.contains(&at), "{all}");
+    let one_line = format!(
+        "warning[proofread.halfwidth]: 中文里用了半角括号“(”  --> content/towns/kaizhang.yaml:{line}\n"
+    );
+    assert!(all.contains(&one_line), "{all}");
 }
 
 /// (file, the sample's text, the mistake planted, the text `--fix` gives).
@@ -292,11 +286,7 @@ fn an_allow_comment_silences_one_rule_and_show_allowed_lists_it() {
         "plan: 恢复种植面积至4000-5000亩（示例）。  # 校对: 允许 proofread.range",
     );
     let out = zyz(p.dir.path(), &["check"]);
-    assert!(
-        !stdout(&out).contains("[proofread.range]: 数值范围"),
-        "{}",
-        stdout(&out)
-    );
+    assert!(!stdout(&out).contains("4000-5000"), "{}", stdout(&out));
     let out = zyz(p.dir.path(), &["check", "--show-allowed"]);
     let text = stdout(&out);
     assert!(
