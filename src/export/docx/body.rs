@@ -1,4 +1,4 @@
-//! DOCX export, the body: the HTML target's element tree (gongwen.typ's roles) written as
+//! DOCX export, the body: the HTML target's element tree (gongwen's roles) written as
 //! WordprocessingML. Paragraphs are collected first and written at the end, so that a section
 //! (a landscape 横排 part) can end on its last paragraph and a page break can go to the next one.
 

@@ -1,6 +1,6 @@
 //! Export stage, DOCX: an editable Word/WPS draft of the document, from the same source as the
 //! PDF. The typeset stage compiles the generated Typst source for Typst's HTML target, where
-//! gongwen.typ emits semantic elements (roles such as the issuing mark, 文号, title, headings,
+//! gongwen (docx.typ) emits semantic elements (roles such as the issuing mark, 文号, title, headings,
 //! tables, signature, 版记); `body.rs` writes that tree as WordprocessingML paragraphs, runs and
 //! tables, `styles.rs` the page setup in Word's own terms (A4, the 156 × 225 mm type area, the
 //! 22 × 28 document grid, styles per role with their east-Asian fonts, odd/even footers with a
@@ -35,9 +35,9 @@ impl Exporter for Docx {
     }
 }
 
-/// The east-Asian font of every role gongwen.typ sets text in: the role's first family in
+/// The east-Asian font of every role gongwen sets text in: the role's first family in
 /// `fonts.yaml` (installed here or not: the draft is opened elsewhere), the extra roles derived
-/// as gongwen.typ derives them.
+/// as gongwen derives them.
 #[derive(Debug, Clone)]
 pub(crate) struct RoleFonts {
     pub title: String,
