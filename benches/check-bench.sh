@@ -17,7 +17,7 @@ BIN="${ZYZ_BIN:-$ROOT/target/release/zyz}"
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 mkdir -p "$WORK/content/towns"
-cp -r "$ROOT/content/city.yaml" "$ROOT/content/plan.yaml" "$ROOT/content/standards" "$WORK/content/"
+cp -r "$ROOT/content/city.yaml" "$ROOT/content/plan.yaml" "$ROOT/content/proofread.yaml" "$ROOT/content/standards" "$WORK/content/"
 python3 - "$ROOT/content/towns" "$WORK/content/towns" "$N" <<'PY'
 import os, re, sys
 A = "0123456789ABCDEFGHJKLMNPQRTUWXY"

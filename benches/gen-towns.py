@@ -4,7 +4,7 @@
     python3 benches/gen-towns.py N OUT_DIR [--content content]
 
 Makes OUT_DIR as a content folder: city.yaml, plan.yaml, standards/ and (when present)
-assessment.yaml / fonts.yaml copied from the sample content folder, and towns/t0001.yaml …
+assessment.yaml / fonts.yaml / proofread.yaml copied from the sample content folder, and towns/t0001.yaml …
 towns/tNNNN.yaml, each a copy of one of the sample towns (round robin) with
 
 - a unique id (t0001 …) and a unique name (测0001镇 / 测0001街道); every mention of the sample
@@ -62,7 +62,7 @@ def main():
     if os.path.exists(towns_out):
         shutil.rmtree(towns_out)
     os.makedirs(towns_out)
-    for name in ("city.yaml", "plan.yaml", "assessment.yaml", "fonts.yaml"):
+    for name in ("city.yaml", "plan.yaml", "assessment.yaml", "fonts.yaml", "proofread.yaml"):
         p = os.path.join(src, name)
         if os.path.isfile(p):
             shutil.copy(p, out)

@@ -88,6 +88,16 @@ pub struct CheckArgs {
     /// verdict about the town, reported as such, and the exit code stays 0).
     #[arg(long)]
     pub fail_on_verdicts: bool,
+    /// Apply the safe proofreading fixes (one suggested form, outside verbatim text) in place,
+    /// then check again and list what needs a person.
+    #[arg(long)]
+    pub fix: bool,
+    /// With --fix: print the changes as a unified diff and write nothing.
+    #[arg(long, requires = "fix")]
+    pub dry_run: bool,
+    /// Also list the findings silenced by `# 校对: 允许 RULE` comments.
+    #[arg(long)]
+    pub show_allowed: bool,
 }
 
 /// The PDF standard to conform to.
@@ -263,7 +273,7 @@ pub struct PreviewArgs {
 
 #[derive(Debug, Args)]
 pub struct SchemaArgs {
-    /// Which file's schema: `town`, `city`, `standard`, `plan`, `assessment`.
+    /// Which file's schema: `town`, `city`, `standard`, `plan`, `assessment`, `register`, `proofread`.
     #[arg(default_value = "town")]
     pub which: String,
 }

@@ -15,6 +15,9 @@ pub enum Severity {
     Error,
     Warning,
     Verdict,
+    /// Information only (e.g. a proofreading finding in text reproduced verbatim): never blocks
+    /// anything, never fixed.
+    Info,
 }
 
 impl Severity {
@@ -24,6 +27,7 @@ impl Severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
             Severity::Verdict => "verdict",
+            Severity::Info => "info",
         }
     }
 }
@@ -46,6 +50,21 @@ pub struct Diagnostic {
     /// What to do about it, when we know.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hint: Option<String>,
+    /// A safe fix `zyz check --fix` may apply in place (proofreading findings with one suggested form).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<Fix>,
+}
+
+/// A replacement of the bytes `start..end` of the finding's file by `text`, where the file held
+/// `old`, which are the bytes from `at` of the field's value (checked after editing).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct Fix {
+    pub start: usize,
+    pub end: usize,
+    pub old: String,
+    pub text: String,
+    #[serde(skip)]
+    pub at: usize,
 }
 
 impl Diagnostic {
@@ -66,6 +85,7 @@ impl Diagnostic {
             rule: rule.to_owned(),
             message: message.into(),
             hint: None,
+            fix: None,
         }
     }
 
@@ -79,6 +99,21 @@ impl Diagnostic {
     ) -> Self {
         Self {
             severity: Severity::Warning,
+            ..Self::error(file, line, column, rule, message)
+        }
+    }
+
+    /// A new finding of `severity` at `file:line:column`.
+    pub fn new(
+        severity: Severity,
+        file: impl Into<PathBuf>,
+        line: usize,
+        column: usize,
+        rule: &str,
+        message: impl Into<String>,
+    ) -> Self {
+        Self {
+            severity,
             ..Self::error(file, line, column, rule, message)
         }
     }
@@ -112,6 +147,7 @@ impl Diagnostic {
             (true, Severity::Error) => ("\x1b[1;31m", "\x1b[1m", "\x1b[0m"),
             (true, Severity::Warning) => ("\x1b[1;33m", "\x1b[1m", "\x1b[0m"),
             (true, Severity::Verdict) => ("\x1b[1;35m", "\x1b[1m", "\x1b[0m"),
+            (true, Severity::Info) => ("\x1b[1;36m", "\x1b[1m", "\x1b[0m"),
         };
         let mut out = String::new();
         let _ = writeln!(
@@ -182,15 +218,16 @@ fn display_width(c: char) -> usize {
 }
 
 /// The `zyz check --format json` object: `{"findings":[...], "errors": N, "warnings": N,
-/// "short_of_standard": N}` (the last counts the `verdict` findings: criteria a town falls short of).
+/// "short_of_standard": N, "infos": N}` (`short_of_standard` counts the `verdict` findings: criteria a
+/// town falls short of; `infos` the proofreading findings in verbatim text).
 pub fn to_json(findings: &[Diagnostic]) -> serde_json::Value {
-    let errors = findings.iter().filter(|d| d.is_error()).count();
-    let verdicts = findings.iter().filter(|d| d.is_verdict()).count();
+    let count = |s: Severity| findings.iter().filter(|d| d.severity == s).count();
     serde_json::json!({
         "findings": findings,
-        "errors": errors,
-        "warnings": findings.len() - errors - verdicts,
-        "short_of_standard": verdicts,
+        "errors": count(Severity::Error),
+        "warnings": count(Severity::Warning),
+        "short_of_standard": count(Severity::Verdict),
+        "infos": count(Severity::Info),
     })
 }
 

@@ -20,6 +20,7 @@ mod across;
 mod assessment;
 mod city;
 mod designation;
+pub mod proofread;
 mod register;
 mod towns;
 mod units;
@@ -108,6 +109,13 @@ impl Report {
     }
 }
 
+/// Loads the content folder with proofreading at load ([`proofread::Proofreader`] looks at every
+/// file's values while their text is at hand): what `zyz check` and `zyz build` use.
+pub fn load(content_dir: &Path) -> anyhow::Result<crate::model::Loaded> {
+    let make = |office: &crate::model::Proofread| proofread::Proofreader::make(office);
+    crate::model::load_with(content_dir, Some(&make))
+}
+
 /// Runs every rule over the loaded content.
 pub fn check(content: &Content) -> Report {
     let mut report = Report::default();
@@ -131,6 +139,7 @@ pub fn check(content: &Content) -> Report {
     across::across_towns(content, &mut report.findings);
     assessment::check(content, &mut report.findings);
     register::check(content, &mut report.findings);
+    proofread::check_config(content, &mut report.findings);
     crate::diag::sort(&mut report.findings);
     report
 }
@@ -152,14 +161,7 @@ impl At<'_> {
     ) -> Diagnostic {
         let (line, column) = self.content.locate(self.rel, field);
         let file = self.content.display_path(self.rel);
-        let d = match severity {
-            Severity::Error => Diagnostic::error(file, line, column, rule, message),
-            Severity::Warning => Diagnostic::warning(file, line, column, rule, message),
-            Severity::Verdict => Diagnostic {
-                severity: Severity::Verdict,
-                ..Diagnostic::error(file, line, column, rule, message)
-            },
-        };
+        let d = Diagnostic::new(severity, file, line, column, rule, message);
         let d = d.with_path(field);
         if hint.is_empty() {
             d

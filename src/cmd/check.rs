@@ -9,7 +9,7 @@ use crate::Exit;
 use crate::check::{self, Report};
 use crate::cli::{CheckArgs, Format};
 use crate::diag::{self, Diagnostic};
-use crate::model::{self, Loaded};
+use crate::model::Loaded;
 
 /// Everything `zyz check` found: the load diagnostics and the check report, merged and sorted.
 pub struct Checked {
@@ -20,7 +20,7 @@ pub struct Checked {
 
 /// Loads and checks a content folder (also used by `zyz build` before rendering).
 pub fn check_dir(content: &std::path::Path) -> anyhow::Result<Checked> {
-    let loaded = model::load(content)?;
+    let loaded = check::load(content)?;
     let report = check::check(&loaded.content);
     let mut findings = loaded.diagnostics.clone();
     findings.extend(report.findings.iter().cloned());
@@ -36,6 +36,9 @@ pub fn check_dir(content: &std::path::Path) -> anyhow::Result<Checked> {
 
 /// Entry point of `zyz check`.
 pub fn run(args: &CheckArgs) -> anyhow::Result<Exit> {
+    if args.fix {
+        return super::fix::run(args);
+    }
     let checked = check_dir(&args.project.content)?;
     let errors = checked.findings.iter().filter(|d| d.is_error()).count();
     let verdicts = checked.findings.iter().filter(|d| d.is_verdict()).count();
@@ -46,8 +49,12 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<Exit> {
         Format::Json => {
             let mut value = diag::to_json(&checked.findings);
             value["verdicts"] = serde_json::to_value(&checked.report.verdicts)?;
+            if args.show_allowed {
+                value["allowed"] = serde_json::to_value(&checked.loaded.allowed)?;
+            }
             serde_json::to_string_pretty(&value)? + "\n"
         }
+        Format::Human if args.show_allowed => human(&checked, color) + &allowed(&checked, color),
         Format::Human => human(&checked, color),
     };
     if let Err(e) = out.write_all(text.as_bytes()).and_then(|()| out.flush())
@@ -63,6 +70,19 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<Exit> {
     } else {
         Exit::Success
     })
+}
+
+/// The findings silenced by `# 校对: 允许 RULE` comments (`--show-allowed`).
+pub fn allowed(checked: &Checked, color: bool) -> String {
+    let mut s = format!(
+        "\n已允许（# 校对: 允许）的校对发现：{} 个\n",
+        checked.loaded.allowed.len()
+    );
+    for d in &checked.loaded.allowed {
+        let source = checked.loaded.sources.get(&d.file).map(String::as_str);
+        s += &d.render(source, color);
+    }
+    s
 }
 
 /// The human report: each finding with its source line and caret, the verdicts, a summary.
@@ -104,8 +124,11 @@ pub fn human(checked: &Checked, color: bool) -> String {
         );
     }
     let errors = checked.findings.iter().filter(|d| d.is_error()).count();
-    let short = checked.findings.iter().filter(|d| d.is_verdict()).count();
-    let warnings = checked.findings.len() - errors - short;
+    let warnings = checked
+        .findings
+        .iter()
+        .filter(|d| d.severity == crate::diag::Severity::Warning)
+        .count();
     s += &format!(
         "\n检查了 {} 个镇（街道）：{meets} 个符合认定标准，{fails} 个不符合，{} 个未能检查；{errors} 个错误，{warnings} 个警告\n",
         content.towns.len() + unloaded.len(),

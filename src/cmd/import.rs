@@ -10,7 +10,7 @@ use crate::Exit;
 use crate::archive::Staged;
 use crate::cli::ImportArgs;
 use crate::diag::Diagnostic;
-use crate::writeback::{self, Outcome};
+use crate::writeback;
 
 /// Entry point of `zyz import`.
 pub fn run(args: &ImportArgs) -> anyhow::Result<Exit> {
@@ -28,7 +28,7 @@ pub fn run(args: &ImportArgs) -> anyhow::Result<Exit> {
         return Ok(Exit::Failure);
     }
     if args.dry_run {
-        print!("{}", diff(&outcome));
+        print!("{}", diff(&outcome.files));
         eprintln!(
             "{} files would change ({} workbooks; --dry-run: nothing written)",
             outcome.files.len(),
@@ -72,9 +72,9 @@ fn render(d: &Diagnostic, color: bool) -> String {
 }
 
 /// The unified diff of every changed file, paths as given.
-fn diff(outcome: &Outcome) -> String {
+pub(super) fn diff(files: &[writeback::FileChange]) -> String {
     let mut out = String::new();
-    for f in &outcome.files {
+    for f in files {
         let name = f.path.display().to_string();
         let diff = TextDiff::from_lines(&f.old, &f.new);
         out += &diff

@@ -1,12 +1,20 @@
-//! `zyz schema [town|city|standard|plan|assessment|register]`: print the JSON Schema of a content file, for editors
+//! `zyz schema [town|city|standard|plan|assessment|register|proofread]`: print the JSON Schema of a content file, for editors
 //! (`# yaml-language-server: $schema=...`). Derived from the serde types, so the two agree.
 
 use crate::Exit;
 use crate::cli::SchemaArgs;
-use crate::model::{Assessment, City, CityPlan, Register, Standard, Town};
+use crate::model::{Assessment, City, CityPlan, Proofread, Register, Standard, Town};
 
 /// The kinds of content file with a schema.
-pub const KINDS: [&str; 6] = ["town", "city", "standard", "plan", "assessment", "register"];
+pub const KINDS: [&str; 7] = [
+    "town",
+    "city",
+    "standard",
+    "plan",
+    "assessment",
+    "register",
+    "proofread",
+];
 
 /// The JSON Schema of one kind of content file.
 pub fn schema(which: &str) -> Option<serde_json::Value> {
@@ -17,6 +25,7 @@ pub fn schema(which: &str) -> Option<serde_json::Value> {
         "plan" => schemars::schema_for!(CityPlan),
         "assessment" => schemars::schema_for!(Assessment),
         "register" => schemars::schema_for!(Register),
+        "proofread" => schemars::schema_for!(Proofread),
         _ => return None,
     };
     Some(schema.to_value())

@@ -9,7 +9,7 @@ use anyhow::Context as _;
 use sha2::{Digest, Sha256};
 
 use super::yaml::Node;
-use super::{MAX_FILE_BYTES, de, scrub, yaml};
+use super::{Inspect, MAX_FILE_BYTES, de, scrub, yaml};
 use crate::diag::Diagnostic;
 
 /// What reading one file produced.
@@ -20,6 +20,7 @@ pub(super) struct FileResult<T> {
     pub(super) tree: Option<Arc<Node>>,
     pub(super) value: Option<T>,
     pub(super) diagnostics: Vec<Diagnostic>,
+    pub(super) allowed: Vec<Diagnostic>,
 }
 
 impl<T> FileResult<T> {
@@ -32,6 +33,7 @@ impl<T> FileResult<T> {
             tree: self.tree.take(),
             value: None,
             diagnostics: std::mem::take(&mut self.diagnostics),
+            allowed: std::mem::take(&mut self.allowed),
         }
     }
 }
@@ -97,6 +99,7 @@ pub(super) fn read_typed<T: serde::de::DeserializeOwned>(
     root: &Path,
     rel: &Path,
     required: bool,
+    inspect: Option<&dyn Inspect>,
 ) -> FileResult<T> {
     let shown = root.join(rel);
     let mut r = FileResult {
@@ -106,6 +109,7 @@ pub(super) fn read_typed<T: serde::de::DeserializeOwned>(
         tree: None,
         value: None,
         diagnostics: Vec::new(),
+        allowed: Vec::new(),
     };
     let bytes = match read_bytes(root, rel, &shown, required) {
         Ok(b) => b,
@@ -122,7 +126,7 @@ pub(super) fn read_typed<T: serde::de::DeserializeOwned>(
             return r;
         }
     };
-    parse_into(&mut r, &text, &shown);
+    parse_into(&mut r, &text, &shown, inspect);
     r.text = Some(text);
     r
 }
@@ -206,7 +210,12 @@ fn decode(bytes: Vec<u8>, shown: &Path) -> Result<String, Box<Diagnostic>> {
 
 /// Parses `text` into a tree (scrubbing invisible characters) and the tree into `T`, filling
 /// `r`'s value, tree and diagnostics.
-fn parse_into<T: serde::de::DeserializeOwned>(r: &mut FileResult<T>, text: &str, shown: &Path) {
+fn parse_into<T: serde::de::DeserializeOwned>(
+    r: &mut FileResult<T>,
+    text: &str,
+    shown: &Path,
+    inspect: Option<&dyn Inspect>,
+) {
     match yaml::parse(text) {
         Err(e) => {
             let mut d = Diagnostic::error(shown, e.pos.line, e.pos.column, e.rule, e.message);
@@ -218,6 +227,11 @@ fn parse_into<T: serde::de::DeserializeOwned>(r: &mut FileResult<T>, text: &str,
             match de::from_node::<T>(&tree) {
                 Ok(v) => {
                     r.value = Some(v);
+                    if let Some(inspect) = inspect {
+                        let found = inspect.inspect(&r.rel, shown, &tree, text);
+                        r.diagnostics.extend(found.findings);
+                        r.allowed = found.allowed;
+                    }
                     // Only files that loaded keep their tree: rules look for it to know the
                     // file is usable, and locate their findings in it.
                     let mut tree = tree;

@@ -15,6 +15,7 @@ pub mod de;
 mod de_error;
 mod files;
 pub mod plan;
+pub mod proofread;
 pub mod register;
 pub mod scrub;
 pub mod standard;
@@ -32,6 +33,7 @@ use serde::Serialize;
 pub use assessment::{Assessment, Indicator, Measure, Selection};
 pub use city::{City, Department, LeadingGroup, Organ, OutputFormat, Signer, wenhao};
 pub use plan::{CityPlan, Heading, PlanIssue, PlanTask, Safeguard};
+pub use proofread::Proofread;
 pub use register::{IssuedDoc, KINDS, Register};
 pub use standard::{Category, FeatureKind, Level, Standard};
 pub use town::{
@@ -62,6 +64,8 @@ pub struct Content {
     pub assessment: Option<Assessment>,
     /// `register.yaml`, the documents issued so far (optional: none issued yet).
     pub register: Option<Register>,
+    /// `proofread.yaml`, the office's proofreading settings (optional: the defaults).
+    pub proofread: Proofread,
     /// `standards/*.yaml`, sorted by level.
     pub standards: Vec<Standard>,
     /// `towns/*.yaml`, sorted by id; a town whose file failed to parse is absent.
@@ -92,7 +96,28 @@ pub struct Loaded {
     pub diagnostics: Vec<Diagnostic>,
     /// File text by displayed path (the `file` of diagnostics), for caret rendering.
     pub sources: BTreeMap<PathBuf, String>,
+    /// Findings an [`Inspect`] silenced in the file (`# 校对: 允许 RULE`), for `--show-allowed`.
+    pub allowed: Vec<Diagnostic>,
 }
+
+/// Looks at each content file's located tree, with the values' text and the file's text, before
+/// the tree is slimmed (the proofreading of the check stage is one; it is handed in by the caller,
+/// so this stage never depends on that one).
+pub trait Inspect: Sync {
+    /// The findings about the file `rel` (shown to the user as `shown`).
+    fn inspect(&self, rel: &Path, shown: &Path, tree: &Node, source: &str) -> Inspected;
+}
+
+/// What an [`Inspect`] found in one file.
+#[derive(Debug, Default)]
+pub struct Inspected {
+    pub findings: Vec<Diagnostic>,
+    /// Findings silenced in the file itself.
+    pub allowed: Vec<Diagnostic>,
+}
+
+/// Makes the inspector once `proofread.yaml` (the office's settings) is read.
+pub type MakeInspect<'a> = &'a dyn Fn(&Proofread) -> Box<dyn Inspect + 'a>;
 
 impl Content {
     /// The standard for a level, if present.
@@ -121,6 +146,12 @@ impl Content {
 /// Loads the content folder. `Err` only for environment errors (the folder is missing or
 /// unreadable); content problems are diagnostics, and one bad town never stops the others.
 pub fn load(content_dir: &Path) -> anyhow::Result<Loaded> {
+    load_with(content_dir, None)
+}
+
+/// [`load`], with every content file but `register.yaml` and `proofread.yaml` also looked at by
+/// the inspector `make` returns for the office's `proofread.yaml`.
+pub fn load_with(content_dir: &Path, make: Option<MakeInspect>) -> anyhow::Result<Loaded> {
     if !content_dir.is_dir() {
         anyhow::bail!(
             "content folder not found: {} (内容目录不存在)\n  hint: run zyz in the project folder, or pass --content DIR",
@@ -133,9 +164,16 @@ pub fn load(content_dir: &Path) -> anyhow::Result<Loaded> {
         sources: BTreeMap::new(),
         files: Vec::new(),
         trees: BTreeMap::new(),
+        allowed: Vec::new(),
+        inspect: None,
     };
+    let proofread = load_optional::<Proofread>(&mut acc, proofread::FILE).unwrap_or_default();
+    let inspector = make.map(|m| m(&proofread));
+    acc.inspect = inspector.as_deref();
     let (city, plan, assessment) = load_shared(&mut acc);
+    let inspect = acc.inspect.take();
     let register = load_optional::<Register>(&mut acc, register::FILE);
+    acc.inspect = inspect;
     let standards = load_standards(&mut acc)?;
     let towns = load_towns(&mut acc)?;
     let Acc {
@@ -143,6 +181,7 @@ pub fn load(content_dir: &Path) -> anyhow::Result<Loaded> {
         sources,
         mut files,
         trees,
+        mut allowed,
         ..
     } = acc;
     files.sort_by(|a, b| a.path.cmp(&b.path));
@@ -153,16 +192,19 @@ pub fn load(content_dir: &Path) -> anyhow::Result<Loaded> {
         plan,
         assessment,
         register,
+        proofread,
         standards,
         towns,
         files,
         trees,
     };
     crate::diag::sort(&mut diagnostics);
+    crate::diag::sort(&mut allowed);
     Ok(Loaded {
         content,
         diagnostics,
         sources,
+        allowed,
     })
 }
 
@@ -170,9 +212,9 @@ pub fn load(content_dir: &Path) -> anyhow::Result<Loaded> {
 /// `assessment.yaml`.
 fn load_shared(acc: &mut Acc) -> (City, CityPlan, Option<Assessment>) {
     let content_dir = acc.root;
-    let mut city_r = read_typed::<City>(content_dir, Path::new("city.yaml"), true);
+    let mut city_r = read_typed::<City>(content_dir, Path::new("city.yaml"), true, acc.inspect);
     acc.collect(&mut city_r.as_unit(), None);
-    let mut plan_r = read_typed::<CityPlan>(content_dir, Path::new("plan.yaml"), true);
+    let mut plan_r = read_typed::<CityPlan>(content_dir, Path::new("plan.yaml"), true, acc.inspect);
     acc.collect(&mut plan_r.as_unit(), None);
     let assessment = load_optional::<Assessment>(acc, "assessment.yaml");
     (
@@ -188,7 +230,8 @@ fn load_optional<T: serde::de::DeserializeOwned>(acc: &mut Acc, name: &str) -> O
     if !acc.root.join(name).exists() {
         return None;
     }
-    let mut r = read_typed::<T>(acc.root, Path::new(name), false);
+    let inspect = acc.inspect.filter(|_| name != proofread::FILE);
+    let mut r = read_typed::<T>(acc.root, Path::new(name), false, inspect);
     acc.collect(&mut r.as_unit(), None);
     r.value
 }
@@ -199,7 +242,7 @@ fn load_standards(acc: &mut Acc) -> anyhow::Result<Vec<Standard>> {
     let content_dir = acc.root;
     let mut standards = Vec::new();
     for rel in list_yaml(content_dir, "standards", &mut acc.diagnostics)? {
-        let mut r = read_typed::<Standard>(content_dir, &rel, false);
+        let mut r = read_typed::<Standard>(content_dir, &rel, false, acc.inspect);
         if let Some(d) = level_mismatch(content_dir, &rel, &r) {
             r.diagnostics.push(d);
         }
@@ -246,9 +289,10 @@ fn level_mismatch(content_dir: &Path, rel: &Path, r: &FileResult<Standard>) -> O
 fn load_towns(acc: &mut Acc) -> anyhow::Result<Vec<Town>> {
     let content_dir = acc.root;
     let town_paths = list_yaml(content_dir, "towns", &mut acc.diagnostics)?;
+    let inspect = acc.inspect;
     let mut results: Vec<FileResult<Town>> = town_paths
         .par_iter()
-        .map(|rel| read_town(content_dir, rel))
+        .map(|rel| read_town(content_dir, rel, inspect))
         .collect();
     let keeper = keepers(&results);
     let kept_paths: HashMap<String, PathBuf> = keeper
@@ -328,6 +372,8 @@ struct Acc<'a> {
     sources: BTreeMap<PathBuf, String>,
     files: Vec<SourceFile>,
     trees: BTreeMap<PathBuf, Arc<Node>>,
+    allowed: Vec<Diagnostic>,
+    inspect: Option<&'a dyn Inspect>,
 }
 
 impl Acc<'_> {
@@ -348,11 +394,12 @@ impl Acc<'_> {
             self.trees.insert(r.rel.clone(), tree);
         }
         self.diagnostics.append(&mut r.diagnostics);
+        self.allowed.append(&mut r.allowed);
     }
 }
 
-fn read_town(root: &Path, rel: &Path) -> FileResult<Town> {
-    let mut r = read_typed::<Town>(root, rel, false);
+fn read_town(root: &Path, rel: &Path, inspect: Option<&dyn Inspect>) -> FileResult<Town> {
+    let mut r = read_typed::<Town>(root, rel, false, inspect);
     let stem = stem_of(rel).unwrap_or_default();
     if let Some(town) = &mut r.value {
         town.file = rel.to_path_buf();

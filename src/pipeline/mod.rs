@@ -246,7 +246,7 @@ impl Session {
     /// plus the content findings. Shared by `build`, `watch` and `preview`.
     pub fn prepare(&self, timings: &Timings) -> anyhow::Result<Prepared> {
         let start = Instant::now();
-        let loaded = crate::model::load(&self.options.content)?;
+        let loaded = crate::check::load(&self.options.content)?;
         Timings::add(&timings.load, start);
 
         let start = Instant::now();

@@ -252,6 +252,7 @@ impl Typesetter {
                     rule: "typst".to_owned(),
                     message: d.message.to_string(),
                     hint: None,
+                    fix: None,
                 };
                 let hints: Vec<String> = d.hints.iter().map(|h| h.v.to_string()).collect();
                 if !hints.is_empty() {

@@ -13,6 +13,7 @@
 )]
 
 mod changes;
+pub mod fix;
 mod read;
 mod verify;
 mod yamledit;

@@ -10,10 +10,10 @@ use crate::model::yaml::{self, Node, Value};
 
 /// A replacement of the bytes `start..end` (an insertion when equal).
 #[derive(Debug)]
-struct Splice {
-    start: usize,
-    end: usize,
-    text: String,
+pub(super) struct Splice {
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
 }
 
 /// How a scalar is written.
@@ -48,12 +48,18 @@ pub fn apply(text: &str, edits: &[Edit], new_ids: &[String]) -> Result<String, (
             }
         }
     }
+    splice(text, splices).map_err(|at| (lines.line_of(at), "两处修改重叠".to_owned()))
+}
+
+/// `text` with the splices made, every other byte kept; the byte offset of a splice that
+/// overlaps an earlier one refuses them all.
+pub(super) fn splice(text: &str, mut splices: Vec<Splice>) -> Result<String, usize> {
     splices.sort_by_key(|s| s.start);
     let mut out = String::with_capacity(text.len() + 256);
     let mut cursor = 0;
     for s in splices {
-        if s.start < cursor {
-            return Err((lines.line_of(s.start), "两处修改重叠".to_owned()));
+        if s.start < cursor || s.end > text.len() {
+            return Err(s.start);
         }
         out.push_str(&text[cursor..s.start]);
         out.push_str(&s.text);
