@@ -505,3 +505,53 @@ fn walk(dir: &Path, extension: &str) -> Vec<PathBuf> {
     }
     out
 }
+
+/// An issued document (in content/register.yaml on both sides) whose data changed is reported as
+/// issued and frozen, with the correction it needs, never as a change to review (issue 23).
+#[test]
+fn an_issued_document_whose_data_changed_is_frozen_not_changed() {
+    let office = Office::new(false);
+    let content = office.path().join("content").display().to_string();
+    let out = office.path().join("output").display().to_string();
+    let templates = office.path().join("templates").display().to_string();
+    let project = [
+        "--content",
+        content.as_str(),
+        "--out",
+        out.as_str(),
+        "--templates",
+        templates.as_str(),
+    ];
+    let mut build = vec!["build", "-q"];
+    build.extend(project);
+    let made = office.zyz(&build);
+    assert!(made.status.success(), "{}", common::stderr(&made));
+    let mut issue = vec!["issue", "2025/city/ranking.pdf"];
+    issue.extend(project);
+    let issued = office.zyz(&issue);
+    assert!(issued.status.success(), "{}", common::stderr(&issued));
+    std::fs::write(office.path().join(".gitignore"), "output/\n").unwrap();
+    office.commit("ranking issued");
+    // kaizhang's figure moves the ranking, which was issued: its PDF stays as issued
+    office.edit("towns/kaizhang.yaml", "value: 1.35亿元", "value: 1.42亿元");
+    let (code, report) = office.diff_json(&[]);
+    assert_eq!(code, 1, "kaizhang's own documents did change");
+    let frozen = documents(&report, "frozen");
+    let ranking = frozen
+        .get("2025/city/ranking.pdf")
+        .unwrap_or_else(|| panic!("ranking frozen: {report:#}"));
+    assert_eq!(
+        ranking["issued"],
+        serde_json::json!(["永专领办发〔2025〕18号", "已印发：数据在印发后有改动，需另行发文更正"])
+    );
+    assert!(ranking.get("changes").is_none(), "{ranking:#}");
+    assert!(!documents(&report, "changed").contains_key("2025/city/ranking.pdf"));
+    assert!(documents(&report, "changed").contains_key("2025/towns/kaizhang/application.pdf"));
+    let human = office.zyz(&["diff"]);
+    let text = String::from_utf8_lossy(&human.stdout);
+    assert!(
+        text.contains("issued   2025/city/ranking.pdf\n  永专领办发〔2025〕18号 已印发：数据在印发后有改动，需另行发文更正"),
+        "{text}"
+    );
+    assert!(text.contains("1 issued (frozen)"), "{text}");
+}
