@@ -18,6 +18,7 @@
 mod across;
 mod assessment;
 mod city;
+mod cycle;
 mod designation;
 mod register;
 mod towns;
@@ -130,6 +131,7 @@ pub fn check(content: &Content) -> Report {
     across::across_towns(content, &mut report.findings);
     assessment::check(content, &mut report.findings);
     register::check(content, &mut report.findings);
+    cycle::check(content, &mut report.findings);
     crate::diag::sort(&mut report.findings);
     report
 }

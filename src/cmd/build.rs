@@ -82,6 +82,7 @@ pub fn options_from(args: &BuildArgs) -> anyhow::Result<Options> {
         strict_layout: args.strict_layout,
         issuing: Default::default(),
         formats: output_formats(&args.formats)?,
+        as_of: args.as_of,
     })
 }
 
@@ -244,6 +245,7 @@ fn print_json(summary: &Summary) -> anyhow::Result<()> {
     value["built"] = serde_json::to_value(&summary.built)?;
     value["failed"] =
         serde_json::to_value(summary.failed.iter().map(|(p, _)| p).collect::<Vec<_>>())?;
+    value["due"] = serde_json::to_value(&summary.due)?;
     println!("{}", serde_json::to_string_pretty(&value)?);
     Ok(())
 }
@@ -278,6 +280,11 @@ pub fn print_summary(summary: &Summary, quiet: bool, timings: bool, content: &Pa
     for path in &summary.removed {
         if !quiet {
             eprintln!("removed {path} (its town or document is gone from the content)");
+        }
+    }
+    if !quiet {
+        for line in &summary.due {
+            eprintln!("due: {line}");
         }
     }
     if timings {

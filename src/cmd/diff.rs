@@ -92,6 +92,7 @@ fn version(args: &DiffArgs, side: &Side, out: &Path, jobs: usize) -> anyhow::Res
         standard: Standard::PdfA2b,
         strict_layout: false,
         issuing: Default::default(),
+        as_of: None,
         // what a document shows is compared on its PDF
         formats: Some(vec![OutputFormat::Pdf]),
     };

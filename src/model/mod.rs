@@ -10,6 +10,7 @@
 
 pub mod assessment;
 pub mod city;
+pub mod cycle;
 mod credit_code;
 pub mod de;
 mod de_error;
@@ -36,7 +37,7 @@ pub use register::{IssuedDoc, KINDS, Register};
 pub use standard::{Category, FeatureKind, Level, Standard};
 pub use town::{
     Contact, Designation, Enterprise, Enterprises, Feature, MarketShare, Milestones, NationalClaim,
-    Problem, ProblemStatus, Stage, Target, Task, TaskStatus, Town, TownKind, YearOutput,
+    Problem, ProblemState, ProblemStatus, Stage, Target, Task, TaskStatus, Town, TownKind, YearOutput,
 };
 pub use types::{CreditCode, Date, Money, Percent};
 
@@ -68,6 +69,10 @@ pub struct Content {
     pub towns: Vec<Town>,
     /// Every file read, sorted by path.
     pub files: Vec<SourceFile>,
+    /// `--as-of`: the day the follow-ups of supervision notices are judged on (reminders and
+    /// circulars due, rectifications counted); `None`: city.yaml `document_date`.
+    #[serde(skip)]
+    pub as_of: Option<Date>,
     /// The located YAML tree of every file that parsed, by path relative to `root` (for findings).
     #[serde(skip)]
     pub trees: BTreeMap<PathBuf, Arc<Node>>,
@@ -157,6 +162,7 @@ pub fn load(content_dir: &Path) -> anyhow::Result<Loaded> {
         towns,
         files,
         trees,
+        as_of: None,
     };
     crate::diag::sort(&mut diagnostics);
     Ok(Loaded {
