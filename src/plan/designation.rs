@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use serde_json::{Value, json};
 
 use super::{Doc, Number, date_json, organ, title_lines, wenhao};
-use crate::check::{Outcome, Report, Verdict};
+use crate::check::{Report, Verdict};
 use crate::model::cycle::DesignationIssues;
 use crate::model::{Content, Level, Stage, Town};
 
@@ -50,14 +50,20 @@ pub(super) fn specialty(town: &Town) -> String {
 /// One row of the list: the town, its specialty town, category, leading industry, and (public
 /// notice) the relaxation it passed through.
 fn row(town: &Town, verdict: &Verdict) -> Value {
+    // 适用放宽条件（地理标志）: the kinds of the town's traditional features
     let relaxed = verdict.relaxation_used.then(|| {
-        verdict
-            .rows
+        let mut kinds: Vec<&str> = town
+            .traditional_features
             .iter()
-            .find(|r| r.outcome != Outcome::Fail && r.note.starts_with("适用放宽条件"))
-            .map_or("适用放宽条件".to_owned(), |r| {
-                r.note.split('，').next().unwrap_or(&r.note).to_owned()
-            })
+            .filter(|f| !f.evidence.trim().is_empty())
+            .map(|f| f.kind.chinese())
+            .collect();
+        kinds.dedup();
+        if kinds.is_empty() {
+            "适用放宽条件".to_owned()
+        } else {
+            format!("适用放宽条件（{}）", kinds.join("、"))
+        }
     });
     json!({
         "id": town.id,
@@ -136,6 +142,7 @@ fn public_notice(
                 "plan_title": plan_title(content),
                 "from": date_json(n.from),
                 "to": date_json(n.to),
+                "period": period(n.from, n.to),
                 "working_days": n.working_days,
                 "contact": n.contact,
                 "towns": rows,
@@ -186,8 +193,7 @@ fn decision(
                 "year": year,
                 "plan_title": plan_title(content),
                 "notice_organ": organ(content, &n.organ).0,
-                "from": date_json(n.from),
-                "to": date_json(n.to),
+                "period": period(n.from, n.to),
                 "recipients": d.recipients,
                 "cc": d.cc,
                 "towns": rows,
@@ -198,6 +204,16 @@ fn decision(
         inputs,
     )
     .numbered(number)
+}
+
+/// `2025年10月21日至10月27日`: the end's year left out when it is the start's.
+fn period(from: crate::model::Date, to: crate::model::Date) -> String {
+    let end = if from.year == to.year {
+        format!("{}月{}日", to.month, to.day)
+    } else {
+        to.to_chinese()
+    };
+    format!("{}至{end}", from.to_chinese())
 }
 
 /// 《永济市促进专业镇高质量发展行动计划（2024-2025年）》's title.
