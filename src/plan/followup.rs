@@ -83,7 +83,7 @@ pub(super) fn documents(
             let f = FollowUp::new(content, &reminder_path, &r.organ, as_of, issuing);
             let serial = reminder_issued.map_or_else(|| free.next(&r.organ, f.date.year), |e| e.serial);
             let new_deadline = add_days(f.date, r.deadline_days);
-            let mut doc = f.reminder(&case, r, new_deadline, serial, as_of, inputs);
+            let mut doc = f.reminder(&case, r, new_deadline, serial, inputs);
             doc.due = due.then(|| {
                 format!(
                     "{}：督办通知书{}的整改期限{}已过，未收到书面报告 → 催办通知 {}",
@@ -111,7 +111,7 @@ pub(super) fn documents(
                 wenhao: wenhao(&organ(content, &reminded.organ).1, reminded.year, reminded.serial),
                 deadline: reminder_deadline,
             };
-            let mut doc = f.circular(&case, c, &reminder, &open, serial, as_of, inputs);
+            let mut doc = f.circular(&case, c, &reminder, serial, inputs);
             doc.due = due.then(|| {
                 format!(
                     "{}：催办通知{}的期限{}已过，仍未整改到位 → 通报 {}",
@@ -230,8 +230,10 @@ impl<'a> FollowUp<'a> {
         }
     }
 
-    /// What both documents say of the notice and the town.
-    fn common(&self, case: &Case, title: &str, serial: u32, as_of: Date) -> Value {
+    /// What both documents say of the notice and the town, as of the follow-up's own date (the
+    /// as-of day for a draft, its date once issued: an issued one never changes).
+    fn common(&self, case: &Case, title: &str, serial: u32) -> Value {
+        let as_of = self.date;
         let t = case.town;
         let (notice_organ, _) = organ(self.content, &case.notice.organ);
         json!({
@@ -261,16 +263,15 @@ impl<'a> FollowUp<'a> {
         r: &crate::model::cycle::ReminderIssue,
         new_deadline: Date,
         serial: u32,
-        as_of: Date,
         inputs: &[PathBuf],
     ) -> Doc {
         let t = case.town;
         let title = format!("{}关于{}专业镇建设督办事项的催办通知", self.organ_name, t.name);
-        let mut doc = self.common(case, &title, serial, as_of);
+        let mut doc = self.common(case, &title, serial);
         doc["new_deadline"] = date_json(new_deadline);
         doc["cc"] = json!(r.cc);
         doc["report_to"] = json!(report_to(self.content));
-        doc["open"] = json!(still_open(case, as_of));
+        doc["open"] = json!(still_open(case, self.date));
         let year = self.year();
         Doc::new(
             "reminder",
@@ -286,20 +287,17 @@ impl<'a> FollowUp<'a> {
     }
 
     /// 通报.
-    #[expect(clippy::too_many_arguments, reason = "the case, its reminder and the circular's own data")]
     fn circular(
         &self,
         case: &Case,
         c: &crate::model::cycle::CircularIssue,
         reminder: &Reminded,
-        open: &[Value],
         serial: u32,
-        as_of: Date,
         inputs: &[PathBuf],
     ) -> Doc {
         let t = case.town;
         let title = format!("{}关于{}专业镇建设督办事项整改不力情况的通报", self.organ_name, t.name);
-        let mut doc = self.common(case, &title, serial, as_of);
+        let mut doc = self.common(case, &title, serial);
         doc["recipients"] = json!(c.recipients);
         doc["cc"] = json!(c.cc);
         doc["report_to"] = json!(report_to(self.content));
@@ -308,7 +306,7 @@ impl<'a> FollowUp<'a> {
             "date": date_json(reminder.entry.date),
             "deadline": date_json(reminder.deadline),
         });
-        doc["open"] = json!(open);
+        doc["open"] = json!(still_open(case, self.date));
         Doc::new(
             "circular",
             Some(t.id.clone()),

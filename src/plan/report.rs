@@ -251,10 +251,18 @@ fn ranking(content: &Content) -> Value {
     let show = |s: &crate::assess::Scored| json!({"name": s.name, "rank": s.rank, "score": s.score_text});
     let top = (a.selection.commend_top as usize).min(scored.len());
     let bottom = (a.selection.supervise_bottom as usize).min(scored.len() - top);
+    let outcome = crate::assess::select(&scored, &a.selection);
+    let supervised: Vec<&str> = outcome
+        .supervised
+        .iter()
+        .filter_map(|(id, _)| content.towns.iter().find(|t| &t.id == id))
+        .map(|t| t.name.as_str())
+        .collect();
     json!({
         "count": scored.len(),
         "top": scored[..top].iter().map(show).collect::<Vec<_>>(),
         "bottom": scored[scored.len() - bottom..].iter().map(show).collect::<Vec<_>>(),
+        "supervised": supervised,
     })
 }
 
@@ -267,9 +275,20 @@ pub(super) fn annual_report(content: &Content, verdicts: &Report, year: i32, inp
     let signer = r.signer.clone().or_else(|| city.signers.iter().find(|s| s.organ == r.organ).map(|s| s.name.clone()));
     let title = format!("{organ_name}关于{}{year}年度专业镇建设工作情况的报告", city.name);
     let units = units(content);
-    let rows: Vec<Value> = r.targets.iter().flat_map(|t| target_rows(content, t, &units, date)).collect();
+    let mut rows = Vec::new();
+    let mut focus = Vec::new();
+    for t in &r.targets {
+        for row in target_rows(content, t, &units, date) {
+            // a past year's target is reported, not carried into next year's focus
+            if t.by >= city.plan_year
+                && let Some(f) = row["focus"].as_str()
+            {
+                focus.push(f.to_owned());
+            }
+            rows.push(row);
+        }
+    }
     let work = work(content, date);
-    let mut focus: Vec<String> = rows.iter().filter_map(|x| x["focus"].as_str().map(str::to_owned)).collect();
     let designations = designations(content, verdicts, &units);
     if let Some(n) = designations["proposed"].as_array().map(Vec::len).filter(|&n| n > 0) {
         focus.insert(0, format!("完成{n}个拟认定县级专业镇的认定发文，指导其制定年度行动计划"));
