@@ -294,7 +294,7 @@ fn added_and_removed_towns_and_bad_revisions() {
         "{added:?}"
     );
     assert!(
-        removed.contains("2025/towns/chengdong/action-plan.pdf"),
+        removed.contains("2025/towns/chengdong/cultivation-plan.pdf"),
         "{removed:?}"
     );
     assert!(

@@ -38,12 +38,14 @@ pub(super) fn gaps(town: &Town, standard: &Standard) -> Vec<Value> {
         format!("{}家", e.leading.len()),
         (e.leading.len() < min).then(|| format!("差{}家", min - e.leading.len())),
     ));
+    // "5家左右": short only below about − tolerance, as the check judges it
     let about = standard.supporting_enterprises.about as usize;
+    let least = about.saturating_sub(standard.supporting_enterprises.tolerance as usize);
     out.push(gap(
         "关联配套企业",
         format!("{about}家左右"),
         format!("{}家", e.supporting.len()),
-        (e.supporting.len() < about).then(|| format!("差{}家", about - e.supporting.len())),
+        (e.supporting.len() < least).then(|| format!("差{}家", about - e.supporting.len())),
     ));
     if let Some(floor) = standard.output_floor(town.category) {
         let (value, latest) = match town.assessed_output() {
