@@ -39,17 +39,24 @@ fn issue(p: &Project, args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-/// The text of an output PDF without whitespace, or None when it is not there.
+/// The text of an output PDF as `zyz text` reads it from the file alone (paragraphs, headings,
+/// table rows as `a | b | c`), or None when it is not there. Checked against the plain text of
+/// the pages (tests/common/pdf.rs) for every character but the row separators.
 fn text(p: &Project, rel: &str) -> Option<String> {
     let path = p.dir.path().join("output").join(rel);
-    path.exists().then(|| {
-        Pdf::open(&path)
-            .unwrap()
-            .text()
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .collect()
-    })
+    if !path.exists() {
+        return None;
+    }
+    let out = common::zyz(p.dir.path(), &["text", &path.display().to_string()]);
+    assert_eq!(out.status.code(), Some(0), "{}", common::stderr(&out));
+    let read = String::from_utf8_lossy(&out.stdout).into_owned();
+    let mut a: Vec<char> = read.chars().filter(|c| !c.is_whitespace() && *c != '|').collect();
+    let mut b: Vec<char> = Pdf::open(&path).unwrap().text().chars().filter(|c| !c.is_whitespace() && *c != '—' && !c.is_ascii_digit()).collect();
+    a.retain(|c| *c != '—' && !c.is_ascii_digit());
+    a.sort_unstable();
+    b.sort_unstable();
+    assert_eq!(a, b, "zyz text and the page text hold the same characters");
+    Some(read)
 }
 
 /// Replaces `from` by `to` in a content file (exactly once).
@@ -87,13 +94,16 @@ fn designation_lists_exactly_the_towns_that_pass_and_is_recorded_after_issue() {
     assert!(!decision.contains("张营"), "{decision}");
     assert!(decision.contains("永政发〔2025〕31号"), "{decision}");
     assert!(decision.contains("决定认定以下5个专业镇为2025年度永济市县级专业镇"), "{decision}");
+    let rows = decision.lines().filter(|l| l.contains(" | ") && !l.starts_with("序号")).count();
+    assert_eq!(rows, 5, "{decision}");
     assert!(decision.contains("关于认定城北装备零部件专业镇等5个专业镇为永济市县级专业镇的通知"));
     let notice = text(&p, "2025/city/designation-notice.pdf").expect("the notice is built");
     assert!(!notice.contains("张营"), "{notice}");
     assert!(notice.contains("公示期为2025年10月21日至10月27日（5个工作日）"), "{notice}");
     assert!(notice.contains("市领导小组办公室（设在市工科局，联系电话：0359-8000000）"));
     // the relaxed town is marked, and only it: its row ends with the mark
-    assert!(notice.contains("韩阳镇韩阳芦笋专业镇特优农业芦笋种植与加工适用放宽条件（地理标志）"), "{notice}");
+    assert!(notice.contains("\n2 | 韩阳镇 | 韩阳芦笋专业镇 | 特优农业 | 芦笋种植与加工 | 适用放宽条件（地理标志）\n"), "{notice}");
+    assert!(notice.contains("\n4 | 卿头镇 | 卿头机电配套专业镇 | 制造业 | 机电配套制造 | —\n"), "{notice}");
     assert_eq!(notice.matches("适用放宽条件（").count(), 1, "{notice}");
 
     // issuing the decision: zyz says which lines to change
@@ -186,11 +196,12 @@ fn reminders_and_circulars_appear_only_when_due() {
 fn a_rectification_reported_closes_the_problem_in_the_ledger_from_its_date() {
     let p = Project::sample();
     build(&p, &["--kind", "ledger", "--as-of", "2025-11-09"]);
+    let row = |ledger: &str| ledger.lines().find(|l| l.contains("2025-Q2-003")).unwrap().to_owned();
     let ledger = text(&p, "2025/city/ledger.pdf").unwrap();
-    assert!(ledger.contains("推进冷库建设开张镇人民政府李娜2025年12月31日整改中—"), "{ledger}");
+    assert!(row(&ledger).ends_with("| 2025年12月31日 | 整改中 | —"), "{ledger}");
     build(&p, &["--kind", "ledger", "--as-of", "2025-11-10"]);
     let ledger = text(&p, "2025/city/ledger.pdf").unwrap();
-    assert!(ledger.contains("推进冷库建设开张镇人民政府李娜2025年12月31日已整改2025年11月10日"), "{ledger}");
+    assert!(row(&ledger).ends_with("| 2025年12月31日 | 已整改 | 2025年11月10日"), "{ledger}");
 }
 
 #[test]
@@ -201,7 +212,8 @@ fn the_cultivation_plan_sets_the_gaps_as_goals() {
     assert!(!p.dir.path().join("output/2025/towns/chengdong/action-plan.pdf").exists());
     let plan = text(&p, "2025/towns/chengdong/cultivation-plan.pdf").unwrap();
     assert!(plan.contains("城东农副产品加工专业镇培育方案"), "{plan}");
-    assert!(plan.contains("产值已达到认定标准，巩固提升"), "{plan}");
+    assert!(plan.contains("（三）产值。产值已达到认定标准，巩固提升。"), "{plan}");
+    assert!(plan.contains("\n就业 | 解决当地就业500人以上 | 500人 | 已达到\n"), "{plan}");
     // output and jobs fall below the standard: the gaps are the goals
     edit(&p, "towns/chengdong.yaml", "{year: 2024, value: 1亿元}", "{year: 2024, value: 8600万元}");
     edit(&p, "towns/chengdong.yaml", "local_jobs: 500", "local_jobs: 420");
@@ -210,6 +222,7 @@ fn the_cultivation_plan_sets_the_gaps_as_goals() {
     assert!(plan.contains("产值距认定标准差1400万元"), "{plan}");
     assert!(plan.contains("就业距认定标准差80人"), "{plan}");
     assert!(plan.contains("本街道有2项条件尚未达到"), "{plan}");
+    assert!(plan.contains("\n就业 | 解决当地就业500人以上 | 420人 | 差80人\n"), "{plan}");
 }
 
 #[test]
@@ -220,20 +233,36 @@ fn the_yearly_report_computes_every_target_row_from_the_data() {
     let report = text(&p, "2025/city/annual-report.pdf").unwrap();
     // 上行文: the 文号 and the 签发人 on one line of the banner
     assert!(report.contains("永专领办发〔2026〕2号签发人：赵建国"), "{report}");
+    // GB/T 9704 §7.2.6: 文号 1 character in from the left, 签发人 1 character in from the right,
+    // on one line
+    let pdf = Pdf::open(&p.dir.path().join("output/2025/city/annual-report.pdf")).unwrap();
+    let page = &pdf.pages[0];
+    let line = page.lines().into_iter().find(|l| l.text.contains("签发人")).unwrap();
+    assert!(line.text.starts_with("永专领办发〔2026〕2号"), "{}", line.text);
+    let first = page.glyphs.iter().find(|g| g.text == "永" && (g.baseline - line.baseline).abs() < 1.0).unwrap();
+    let last = page.glyphs.iter().filter(|g| (g.baseline - line.baseline).abs() < 1.0).map(|g| g.x_max).fold(0.0, f64::max);
+    let mm = |pt: f64| pt / 72.0 * 25.4;
+    assert!((mm(first.x) - (28.0 + 5.57)).abs() < 0.6, "文号 at {} mm", mm(first.x));
+    assert!((mm(last) - (210.0 - 26.0 - 5.57)).abs() < 0.6, "签发人 ends at {} mm", mm(last));
     assert!(report.contains("运城市专业镇发展领导小组办公室："), "{report}");
-    assert!(report.contains("到2024年底打造1个市级专业镇1个2024年底1个（永济机电制造专业镇）已完成"), "{report}");
-    assert!(report.contains("到2024年底打造3-5个县级专业镇3-5个2024年底1个（蒲州古城文旅专业镇）未完成"), "{report}");
-    // the city-wide cluster (永济面食, January 2026) counts for the 十四五 target
-    assert!(report.contains("到“十四五”末全市共有2个运城市级专业镇2个截至2026年1月20日2个（永济机电制造专业镇、永济面食专业镇）已完成"), "{report}");
-    assert!(report.contains("机电制造专业镇产值突破百亿元100亿元永济机电制造专业镇86.2亿元（2024年）未完成"), "{report}");
-    assert!(report.contains("永济面食专业镇：其他运城市级专业镇产值在现有基础上翻一番30亿元（2023年15亿元的2倍）24亿元（2025年）未完成"), "{report}");
-    assert!(report.contains("县级专业镇实现镇域全覆盖10个镇（街道）全覆盖截至2026年1月20日2个镇（街道）有已认定的专业镇未完成"), "{report}");
-    assert!(report.contains("推动永济机电制造专业镇产值突破100亿元，距目标差13.8亿元"), "{report}");
+    for row in [
+        "到2024年底打造1个市级专业镇 | 1个 | 2024年底1个（永济机电制造专业镇） | 已完成",
+        "到2024年底打造3-5个县级专业镇 | 3-5个 | 2024年底1个（蒲州古城文旅专业镇） | 未完成",
+        // the city-wide cluster (永济面食, January 2026) counts for the 十四五 target
+        "到“十四五”末全市共有2个运城市级专业镇 | 2个 | 截至2026年1月20日2个（永济机电制造专业镇、永济面食专业镇） | 已完成",
+        "县级专业镇实现镇域全覆盖 | 10个镇（街道）全覆盖 | 截至2026年1月20日2个镇（街道）有已认定的专业镇 | 未完成",
+        "机电制造专业镇产值突破百亿元 | 100亿元 | 永济机电制造专业镇86.2亿元（2024年） | 未完成",
+        "永济面食专业镇：其他运城市级专业镇产值在现有基础上翻一番 | 30亿元（2023年15亿元的2倍） | 24亿元（2025年） | 未完成",
+    ] {
+        assert!(report.contains(&format!("\n{row}\n")), "{row}:\n{report}");
+    }
+    assert!(report.contains("推动永济机电制造专业镇产值突破100亿元，距目标差13.8亿元。"), "{report}");
+    assert!(report.contains("对排名靠后或重点任务逾期的蒲州镇、开张镇、张营镇发出督办通知书"), "{report}");
     // change the electromechanical town's output: the row changes with it
     edit(&p, "towns/chengxi.yaml", "{year: 2024, value: 86.2亿元}", "{year: 2024, value: 101.5亿元}");
     build(&p, &["--kind", "annual-report"]);
     let report = text(&p, "2025/city/annual-report.pdf").unwrap();
-    assert!(report.contains("机电制造专业镇产值突破百亿元100亿元永济机电制造专业镇101.5亿元（2024年）已完成"), "{report}");
+    assert!(report.contains("\n机电制造专业镇产值突破百亿元 | 100亿元 | 永济机电制造专业镇101.5亿元（2024年） | 已完成\n"), "{report}");
     assert!(!report.contains("距目标差13.8亿元"), "{report}");
 }
 
