@@ -542,7 +542,10 @@ fn an_issued_document_whose_data_changed_is_frozen_not_changed() {
         .unwrap_or_else(|| panic!("ranking frozen: {report:#}"));
     assert_eq!(
         ranking["issued"],
-        serde_json::json!(["永专领办发〔2025〕18号", "已印发：数据在印发后有改动，需另行发文更正"])
+        serde_json::json!([
+            "永专领办发〔2025〕18号",
+            "已印发：数据在印发后有改动，需另行发文更正"
+        ])
     );
     assert!(ranking.get("changes").is_none(), "{ranking:#}");
     assert!(!documents(&report, "changed").contains_key("2025/city/ranking.pdf"));

@@ -147,7 +147,10 @@ fn designation_dates(content: &Content, at: &At, out: &mut Vec<Diagnostic>) {
                 "designation.decision"
             },
             "designation.before-notice-ends",
-            format!("认定通知的成文日期 {decided} 不在公示期（至 {}）结束之后", n.to),
+            format!(
+                "认定通知的成文日期 {decided} 不在公示期（至 {}）结束之后",
+                n.to
+            ),
             "公示期满无异议后才能认定：给 decision 写公示期后的 date".into(),
         ));
     }
@@ -162,7 +165,10 @@ fn clusters(content: &Content, at: &At, out: &mut Vec<Diagnostic>) {
                     Severity::Error,
                     &format!("clusters[{i}].towns[{j}]"),
                     "cluster.unknown-town",
-                    format!("专业镇集群“{}”列出的镇（街道）`{id}` 不在 towns/ 中", c.name),
+                    format!(
+                        "专业镇集群“{}”列出的镇（街道）`{id}` 不在 towns/ 中",
+                        c.name
+                    ),
                     "写 towns/<id>.yaml 的 id，如 kaolao".into(),
                 ));
             }

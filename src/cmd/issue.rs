@@ -76,10 +76,13 @@ fn designation_edits(
     };
     let content = crate::model::load(&args.project.content)?.content;
     let listed = doc.context.value()["doc"]["towns"].clone();
-    let mut out = format!(
-        "认定通知已印发（{number}）。请在以下镇（街道）的文件中登记认定结果：\n"
-    );
-    for id in listed.as_array().into_iter().flatten().filter_map(|t| t["id"].as_str()) {
+    let mut out = format!("认定通知已印发（{number}）。请在以下镇（街道）的文件中登记认定结果：\n");
+    for id in listed
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|t| t["id"].as_str())
+    {
         let Some(town) = content.towns.iter().find(|t| t.id == id) else {
             continue;
         };

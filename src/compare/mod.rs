@@ -121,7 +121,11 @@ pub fn compare(old: &Version, new: &Version, jobs: usize) -> Vec<DocReport> {
             // issued on both sides: the archived PDF is what was issued, whatever the data says
             (Some(a), Some(b)) if a.issued.is_some() && b.issued.is_some() => {
                 let mut report = DocReport::new(path, "frozen");
-                let wenhao = b.issued.as_ref().map(|i| i.wenhao.clone()).unwrap_or_default();
+                let wenhao = b
+                    .issued
+                    .as_ref()
+                    .map(|i| i.wenhao.clone())
+                    .unwrap_or_default();
                 report.issued = Some([wenhao, FROZEN_NOTE.to_owned()]);
                 reports.push(report);
             }

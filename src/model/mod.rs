@@ -10,8 +10,8 @@
 
 pub mod assessment;
 pub mod city;
-pub mod cycle;
 mod credit_code;
+pub mod cycle;
 pub mod de;
 mod de_error;
 mod files;
@@ -37,7 +37,8 @@ pub use register::{IssuedDoc, KINDS, Register};
 pub use standard::{Category, FeatureKind, Level, Standard};
 pub use town::{
     Contact, Designation, Enterprise, Enterprises, Feature, MarketShare, Milestones, NationalClaim,
-    Problem, ProblemState, ProblemStatus, Stage, Target, Task, TaskStatus, Town, TownKind, YearOutput,
+    Problem, ProblemState, ProblemStatus, Stage, Target, Task, TaskStatus, Town, TownKind,
+    YearOutput,
 };
 pub use types::{CreditCode, Date, Money, Percent};
 

@@ -55,7 +55,11 @@ pub(super) fn gaps(town: &Town, standard: &Standard) -> Vec<Value> {
         let short = Money::yuan(floor.as_yuan() - latest.as_yuan());
         out.push(gap(
             "产值",
-            format!("{}类年产值不低于{}", town.category.chinese(), floor.to_chinese()),
+            format!(
+                "{}类年产值不低于{}",
+                town.category.chinese(),
+                floor.to_chinese()
+            ),
             value,
             (latest < floor).then(|| format!("差{}", short.to_chinese())),
         ));

@@ -81,7 +81,8 @@ pub(super) fn documents(
         };
         if due || reminder_issued.is_some() {
             let f = FollowUp::new(content, &reminder_path, &r.organ, as_of, issuing);
-            let serial = reminder_issued.map_or_else(|| free.next(&r.organ, f.date.year), |e| e.serial);
+            let serial =
+                reminder_issued.map_or_else(|| free.next(&r.organ, f.date.year), |e| e.serial);
             let new_deadline = add_days(f.date, r.deadline_days);
             let mut doc = f.reminder(&case, r, new_deadline, serial, inputs);
             doc.due = due.then(|| {
@@ -105,10 +106,15 @@ pub(super) fn documents(
         let due = as_of > reminder_deadline && (case.report.is_none() || !open.is_empty());
         if due || circular_issued.is_some() {
             let f = FollowUp::new(content, &circular_path, &c.organ, as_of, issuing);
-            let serial = circular_issued.map_or_else(|| free.next(&c.organ, f.date.year), |e| e.serial);
+            let serial =
+                circular_issued.map_or_else(|| free.next(&c.organ, f.date.year), |e| e.serial);
             let reminder = Reminded {
                 entry: reminded,
-                wenhao: wenhao(&organ(content, &reminded.organ).1, reminded.year, reminded.serial),
+                wenhao: wenhao(
+                    &organ(content, &reminded.organ).1,
+                    reminded.year,
+                    reminded.serial,
+                ),
                 deadline: reminder_deadline,
             };
             let mut doc = f.circular(&case, c, &reminder, serial, inputs);
@@ -139,7 +145,10 @@ fn cases<'a>(content: &'a Content, assessment: &Assessment, as_of: Date) -> Vec<
     issued
         .filter(|e| e.kind == "supervision-notice")
         .filter_map(|e| {
-            let town = content.towns.iter().find(|t| Some(&t.id) == e.town.as_ref())?;
+            let town = content
+                .towns
+                .iter()
+                .find(|t| Some(&t.id) == e.town.as_ref())?;
             let wenhao = wenhao(&organ(content, &e.organ).1, e.year, e.serial);
             let deadline = sup
                 .deadline
@@ -148,8 +157,18 @@ fn cases<'a>(content: &'a Content, assessment: &Assessment, as_of: Date) -> Vec<
                 .supervision_reports
                 .iter()
                 .find(|r| r.notice == wenhao && r.received <= as_of);
-            let folder = e.path.rsplit_once('/').map_or(String::new(), |(f, _)| format!("{f}/"));
-            Some(Case { town, notice: e, wenhao, deadline, report, folder })
+            let folder = e
+                .path
+                .rsplit_once('/')
+                .map_or(String::new(), |(f, _)| format!("{f}/"));
+            Some(Case {
+                town,
+                notice: e,
+                wenhao,
+                deadline,
+                report,
+                folder,
+            })
         })
         .collect()
 }
@@ -266,7 +285,10 @@ impl<'a> FollowUp<'a> {
         inputs: &[PathBuf],
     ) -> Doc {
         let t = case.town;
-        let title = format!("{}关于{}专业镇建设督办事项的催办通知", self.organ_name, t.name);
+        let title = format!(
+            "{}关于{}专业镇建设督办事项的催办通知",
+            self.organ_name, t.name
+        );
         let mut doc = self.common(case, &title, serial);
         doc["new_deadline"] = date_json(new_deadline);
         doc["cc"] = json!(r.cc);
@@ -296,7 +318,10 @@ impl<'a> FollowUp<'a> {
         inputs: &[PathBuf],
     ) -> Doc {
         let t = case.town;
-        let title = format!("{}关于{}专业镇建设督办事项整改不力情况的通报", self.organ_name, t.name);
+        let title = format!(
+            "{}关于{}专业镇建设督办事项整改不力情况的通报",
+            self.organ_name, t.name
+        );
         let mut doc = self.common(case, &title, serial);
         doc["recipients"] = json!(c.recipients);
         doc["cc"] = json!(c.cc);

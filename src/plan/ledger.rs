@@ -60,7 +60,9 @@ pub fn ledger_rows(content: &Content) -> (Vec<Value>, Value) {
         "open": count(ProblemStatus::Open),
     });
     (
-        all.iter().map(|&(t, k, _)| problem_json(t, k, as_of)).collect(),
+        all.iter()
+            .map(|&(t, k, _)| problem_json(t, k, as_of))
+            .collect(),
         totals,
     )
 }

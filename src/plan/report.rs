@@ -89,7 +89,10 @@ fn target_rows(content: &Content, t: &PlanTarget, units: &[Unit], date: Date) ->
     match t.measure {
         TargetMeasure::Designated => {
             let level = t.level.unwrap_or(Level::County);
-            let have: Vec<&Unit> = units.iter().filter(|u| u.level == level && u.on <= upto).collect();
+            let have: Vec<&Unit> = units
+                .iter()
+                .filter(|u| u.level == level && u.on <= upto)
+                .collect();
             let min = t.min.unwrap_or(0);
             let want = match t.max {
                 Some(max) if max > min => format!("{min}-{max}个"),
@@ -102,7 +105,14 @@ fn target_rows(content: &Content, t: &PlanTarget, units: &[Unit], date: Date) ->
                 format!("{upto_text}{}个（{}）", have.len(), names.join("、"))
             };
             let met = have.len() as u32 >= min;
-            let focus = (!met).then(|| format!("加快{}专业镇培育认定：{}，现有{}个", level.chinese(), t.text, have.len()));
+            let focus = (!met).then(|| {
+                format!(
+                    "加快{}专业镇培育认定：{}，现有{}个",
+                    level.chinese(),
+                    t.text,
+                    have.len()
+                )
+            });
             vec![row(&t.text, want, actual, met, focus)]
         }
         TargetMeasure::Coverage => {
@@ -110,7 +120,11 @@ fn target_rows(content: &Content, t: &PlanTarget, units: &[Unit], date: Date) ->
             let covered: Vec<&Town> = content
                 .towns
                 .iter()
-                .filter(|x| units.iter().any(|u| u.town.is_some_and(|y| y.id == x.id) && u.on <= upto))
+                .filter(|x| {
+                    units
+                        .iter()
+                        .any(|u| u.town.is_some_and(|y| y.id == x.id) && u.on <= upto)
+                })
                 .collect();
             let missing: Vec<&str> = content
                 .towns
@@ -119,19 +133,44 @@ fn target_rows(content: &Content, t: &PlanTarget, units: &[Unit], date: Date) ->
                 .map(|x| x.name.as_str())
                 .collect();
             let met = covered.len() == all;
-            let focus = (!met).then(|| format!("推进县级专业镇镇域全覆盖：尚有{}个镇（街道）未认定专业镇（{}）", missing.len(), missing.join("、")));
-            vec![row(&t.text, format!("{all}个镇（街道）全覆盖"), format!("{upto_text}{}个镇（街道）有已认定的专业镇", covered.len()), met, focus)]
+            let focus = (!met).then(|| {
+                format!(
+                    "推进县级专业镇镇域全覆盖：尚有{}个镇（街道）未认定专业镇（{}）",
+                    missing.len(),
+                    missing.join("、")
+                )
+            });
+            vec![row(
+                &t.text,
+                format!("{all}个镇（街道）全覆盖"),
+                format!("{upto_text}{}个镇（街道）有已认定的专业镇", covered.len()),
+                met,
+                focus,
+            )]
         }
         TargetMeasure::Output => {
-            let town = content.towns.iter().find(|x| Some(&x.id) == t.town.as_ref());
+            let town = content
+                .towns
+                .iter()
+                .find(|x| Some(&x.id) == t.town.as_ref());
             let want = t.value.unwrap_or_default();
             let got = town.and_then(|x| latest(&x.output));
             let name = town.map_or(String::new(), specialty);
             let (actual, met, gap) = match got {
-                Some((y, v)) => (format!("{name}{}（{y}年）", v.to_chinese()), v >= want, Money::yuan(want.as_yuan() - v.as_yuan())),
+                Some((y, v)) => (
+                    format!("{name}{}（{y}年）", v.to_chinese()),
+                    v >= want,
+                    Money::yuan(want.as_yuan() - v.as_yuan()),
+                ),
                 None => (format!("{name}未填报产值"), false, want),
             };
-            let focus = (!met).then(|| format!("推动{name}产值突破{}，距目标差{}", want.to_chinese(), gap.to_chinese()));
+            let focus = (!met).then(|| {
+                format!(
+                    "推动{name}产值突破{}，距目标差{}",
+                    want.to_chinese(),
+                    gap.to_chinese()
+                )
+            });
             vec![row(&t.text, want.to_chinese(), actual, met, focus)]
         }
         TargetMeasure::Doubling => doubling_rows(content, t, units, upto),
@@ -155,22 +194,52 @@ fn doubling_rows(content: &Content, t: &PlanTarget, units: &[Unit], upto: Date) 
         .filter(|u| u.town.is_none_or(|x| !targeted.contains(&&x.id)));
     let mut rows = Vec::new();
     for u in others {
-        let output = u.town.map(|x| &x.output[..]).or(u.cluster.map(|c| &c.output[..])).unwrap_or(&[]);
+        let output = u
+            .town
+            .map(|x| &x.output[..])
+            .or(u.cluster.map(|c| &c.output[..]))
+            .unwrap_or(&[]);
         let text = format!("{}：{}", u.name, t.text);
         let Some(base) = of_year(output, base_year) else {
-            rows.push(row(&text, format!("{base_year}年产值的2倍"), format!("未填报{base_year}年产值"), false, None));
+            rows.push(row(
+                &text,
+                format!("{base_year}年产值的2倍"),
+                format!("未填报{base_year}年产值"),
+                false,
+                None,
+            ));
             continue;
         };
         let want = Money::yuan(base.as_yuan() * 2);
         let (actual, met, gap) = match latest(output) {
-            Some((y, v)) => (format!("{}（{y}年）", v.to_chinese()), v >= want, Money::yuan(want.as_yuan() - v.as_yuan())),
+            Some((y, v)) => (
+                format!("{}（{y}年）", v.to_chinese()),
+                v >= want,
+                Money::yuan(want.as_yuan() - v.as_yuan()),
+            ),
             None => ("未填报".to_owned(), false, want),
         };
         let focus = (!met).then(|| format!("推动{}产值翻番，距目标差{}", u.name, gap.to_chinese()));
-        rows.push(row(&text, format!("{}（{base_year}年{}的2倍）", want.to_chinese(), base.to_chinese()), actual, met, focus));
+        rows.push(row(
+            &text,
+            format!(
+                "{}（{base_year}年{}的2倍）",
+                want.to_chinese(),
+                base.to_chinese()
+            ),
+            actual,
+            met,
+            focus,
+        ));
     }
     if rows.is_empty() {
-        rows.push(row(&t.text, "翻一番".into(), "暂无其他运城市级专业镇".into(), false, None));
+        rows.push(row(
+            &t.text,
+            "翻一番".into(),
+            "暂无其他运城市级专业镇".into(),
+            false,
+            None,
+        ));
     }
     rows
 }
@@ -215,11 +284,19 @@ fn designations(content: &Content, verdicts: &Report, units: &[Unit]) -> Value {
 fn work(content: &Content, date: Date) -> Value {
     let tasks = content.towns.iter().flat_map(|t| &t.tasks);
     let total = tasks.clone().count();
-    let done = tasks.clone().filter(|t| t.status == TaskStatus::Done).count();
+    let done = tasks
+        .clone()
+        .filter(|t| t.status == TaskStatus::Done)
+        .count();
     let overdue: Vec<String> = content
         .towns
         .iter()
-        .flat_map(|town| town.tasks.iter().filter(|t| t.status != TaskStatus::Done && t.deadline < date).map(move |t| format!("{}“{}”", town.name, t.title)))
+        .flat_map(|town| {
+            town.tasks
+                .iter()
+                .filter(|t| t.status != TaskStatus::Done && t.deadline < date)
+                .map(move |t| format!("{}“{}”", town.name, t.title))
+        })
         .collect();
     let year = content.city.plan_year;
     let mut found = 0;
@@ -248,7 +325,8 @@ fn ranking(content: &Content) -> Value {
     };
     let as_of = a.as_of.unwrap_or(content.city.document_date);
     let scored = crate::assess::score(&content.towns, a, as_of);
-    let show = |s: &crate::assess::Scored| json!({"name": s.name, "rank": s.rank, "score": s.score_text});
+    let show =
+        |s: &crate::assess::Scored| json!({"name": s.name, "rank": s.rank, "score": s.score_text});
     let top = (a.selection.commend_top as usize).min(scored.len());
     let bottom = (a.selection.supervise_bottom as usize).min(scored.len() - top);
     let outcome = crate::assess::select(&scored, &a.selection);
@@ -267,13 +345,26 @@ fn ranking(content: &Content) -> Value {
 }
 
 /// The yearly report, when city.yaml says how it is issued.
-pub(super) fn annual_report(content: &Content, verdicts: &Report, year: i32, inputs: &[PathBuf]) -> Option<Doc> {
+pub(super) fn annual_report(
+    content: &Content,
+    verdicts: &Report,
+    year: i32,
+    inputs: &[PathBuf],
+) -> Option<Doc> {
     let r: &AnnualReport = content.city.annual_report.as_ref()?;
     let city = &content.city;
     let date = r.date.unwrap_or(city.document_date);
     let (organ_name, prefix) = organ(content, &r.organ);
-    let signer = r.signer.clone().or_else(|| city.signers.iter().find(|s| s.organ == r.organ).map(|s| s.name.clone()));
-    let title = format!("{organ_name}关于{}{year}年度专业镇建设工作情况的报告", city.name);
+    let signer = r.signer.clone().or_else(|| {
+        city.signers
+            .iter()
+            .find(|s| s.organ == r.organ)
+            .map(|s| s.name.clone())
+    });
+    let title = format!(
+        "{organ_name}关于{}{year}年度专业镇建设工作情况的报告",
+        city.name
+    );
     let units = units(content);
     let mut rows = Vec::new();
     let mut focus = Vec::new();
@@ -290,14 +381,27 @@ pub(super) fn annual_report(content: &Content, verdicts: &Report, year: i32, inp
     }
     let work = work(content, date);
     let designations = designations(content, verdicts, &units);
-    if let Some(n) = designations["proposed"].as_array().map(Vec::len).filter(|&n| n > 0) {
-        focus.insert(0, format!("完成{n}个拟认定县级专业镇的认定发文，指导其制定年度行动计划"));
+    if let Some(n) = designations["proposed"]
+        .as_array()
+        .map(Vec::len)
+        .filter(|&n| n > 0)
+    {
+        focus.insert(
+            0,
+            format!("完成{n}个拟认定县级专业镇的认定发文，指导其制定年度行动计划"),
+        );
     }
     if work["overdue"].as_u64().unwrap_or(0) > 0 {
-        focus.push(format!("督促{}项逾期未完成的重点任务加快推进", work["overdue"]));
+        focus.push(format!(
+            "督促{}项逾期未完成的重点任务加快推进",
+            work["overdue"]
+        ));
     }
     if work["open"].as_u64().unwrap_or(0) > 0 {
-        focus.push(format!("推动{}个未销号问题整改到位，落实督办、催办和通报制度", work["open"]));
+        focus.push(format!(
+            "推动{}个未销号问题整改到位，落实督办、催办和通报制度",
+            work["open"]
+        ));
     }
     let number = Number {
         organ: r.organ.clone(),
