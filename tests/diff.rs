@@ -203,7 +203,7 @@ fn three_edits_show_in_exactly_the_documents_that_print_them() {
     );
     assert!(text.contains("冬枣电商直播{+带货+}培训"), "{text}");
     assert!(
-        text.contains("4 changed, 0 added, 0 removed, 20 unchanged"),
+        text.contains("5 changed, 0 added, 0 removed, 22 unchanged"),
         "{text}"
     );
 }
