@@ -413,6 +413,7 @@ fn main() -> anyhow::Result<()> {
         standard: Standard::PdfA2b,
         strict_layout: false,
         issuing: Default::default(),
+        as_of: None,
         formats: None,
     })?;
     println!(

@@ -167,6 +167,15 @@ pub struct BuildArgs {
     /// (GB/T 33190, NAME.ofd beside NAME.pdf). Default: city.yaml `formats`, else pdf.
     #[arg(long, value_delimiter = ',', value_name = "LIST")]
     pub formats: Vec<String>,
+    /// Judge the follow-ups of issued supervision notices (催办通知, 通报) as of this day,
+    /// YYYY-MM-DD (default: city.yaml `document_date`).
+    #[arg(long, value_name = "DATE", value_parser = date_arg)]
+    pub as_of: Option<crate::model::Date>,
+}
+
+/// `--as-of 2025-12-01`.
+fn date_arg(text: &str) -> Result<crate::model::Date, String> {
+    crate::model::Date::parse(text).map_err(|(_, message, hint)| format!("{message} ({hint})"))
 }
 
 /// `--format` of build and watch (how findings print); a file format's name there gets a pointer
@@ -226,6 +235,10 @@ pub struct IssueArgs {
     /// The PDF standard the documents were built with.
     #[arg(long, value_enum, default_value_t = PdfStandardArg::A2b)]
     pub pdf_standard: PdfStandardArg,
+    /// The day the documents were built as of (`zyz build --as-of`): a reminder or a circular
+    /// is only planned once it is due.
+    #[arg(long, value_name = "DATE", value_parser = date_arg)]
+    pub as_of: Option<crate::model::Date>,
 }
 
 impl IssueArgs {
@@ -249,6 +262,7 @@ impl IssueArgs {
             strict_layout: false,
             format: Format::Human,
             formats: Vec::new(),
+            as_of: self.as_of,
         }
     }
 }
@@ -269,6 +283,9 @@ pub struct PreviewArgs {
     /// Pixels per point.
     #[arg(long, default_value_t = 1.5)]
     pub scale: f32,
+    /// Plan as of this day, YYYY-MM-DD (a reminder or a circular exists only once due).
+    #[arg(long, value_name = "DATE", value_parser = date_arg)]
+    pub as_of: Option<crate::model::Date>,
 }
 
 #[derive(Debug, Args)]

@@ -218,7 +218,7 @@ fn human_output_shows_the_yaml_line_and_caret() {
 14 | leadng_industry: 机电配套制造
    | ^
   = field: leadng_industry
-  = hint: 此处可用的字段：`id`、`name`、`kind`、`government`、`category`、`designation`、`specialty_name`、`leading_industry`、`products`、`traditional_features`、`output`、`market_share`、`local_jobs`、`enterprises`、`contact`、`area_km2`、`population`、`narrative`、`targets`、`tasks`、`problems`
+  = hint: 此处可用的字段：`id`、`name`、`kind`、`government`、`category`、`designation`、`specialty_name`、`leading_industry`、`products`、`traditional_features`、`output`、`market_share`、`local_jobs`、`enterprises`、`contact`、`area_km2`、`population`、`narrative`、`targets`、`tasks`、`problems`、`supervision_reports`
 ";
     assert!(stdout.contains(expected), "{stdout}");
     assert!(
@@ -409,7 +409,8 @@ fn schema_properties_equal_the_serialized_fields() {
         .as_object()
         .unwrap()
         .keys()
-        .filter(|k| *k != "formats")
+        // neither are the cycle's settings, read only by the documents they make
+        .filter(|k| !["formats", "designation", "clusters", "annual_report"].contains(&k.as_str()))
         .collect();
     let mut b: Vec<&String> = city.as_object().unwrap().keys().collect();
     a.sort();

@@ -140,6 +140,8 @@ fn three_edits_show_in_exactly_the_documents_that_print_them() {
     );
     let changed: BTreeSet<String> = documents(&report, "changed").into_keys().collect();
     let expected = [
+        // the yearly report lists the overdue tasks by title
+        "2025/city/annual-report.pdf",
         // the growth of the output figure moves 开张镇's score in the ranking and its notice
         "2025/city/ranking.pdf",
         "2025/towns/kaizhang/action-plan.pdf",
@@ -201,7 +203,7 @@ fn three_edits_show_in_exactly_the_documents_that_print_them() {
     );
     assert!(text.contains("冬枣电商直播{+带货+}培训"), "{text}");
     assert!(
-        text.contains("4 changed, 0 added, 0 removed, 20 unchanged"),
+        text.contains("5 changed, 0 added, 0 removed, 22 unchanged"),
         "{text}"
     );
 }
@@ -288,7 +290,8 @@ fn added_and_removed_towns_and_bad_revisions() {
     let added: BTreeSet<String> = documents(&report, "added").into_keys().collect();
     let removed: BTreeSet<String> = documents(&report, "removed").into_keys().collect();
     assert!(
-        added.contains("2025/towns/xinzhen/action-plan.pdf"),
+        // a new town is at 培育: it makes a cultivation plan
+        added.contains("2025/towns/xinzhen/cultivation-plan.pdf"),
         "{added:?}"
     );
     assert!(
@@ -296,7 +299,7 @@ fn added_and_removed_towns_and_bad_revisions() {
         "{added:?}"
     );
     assert!(
-        removed.contains("2025/towns/chengdong/action-plan.pdf"),
+        removed.contains("2025/towns/chengdong/cultivation-plan.pdf"),
         "{removed:?}"
     );
     assert!(
@@ -508,4 +511,57 @@ fn walk(dir: &Path, extension: &str) -> Vec<PathBuf> {
         }
     }
     out
+}
+
+/// An issued document (in content/register.yaml on both sides) whose data changed is reported as
+/// issued and frozen, with the correction it needs, never as a change to review (issue 23).
+#[test]
+fn an_issued_document_whose_data_changed_is_frozen_not_changed() {
+    let office = Office::new(false);
+    let content = office.path().join("content").display().to_string();
+    let out = office.path().join("output").display().to_string();
+    let templates = office.path().join("templates").display().to_string();
+    let project = [
+        "--content",
+        content.as_str(),
+        "--out",
+        out.as_str(),
+        "--templates",
+        templates.as_str(),
+    ];
+    let mut build = vec!["build", "-q"];
+    build.extend(project);
+    let made = office.zyz(&build);
+    assert!(made.status.success(), "{}", common::stderr(&made));
+    let mut issue = vec!["issue", "2025/city/ranking.pdf"];
+    issue.extend(project);
+    let issued = office.zyz(&issue);
+    assert!(issued.status.success(), "{}", common::stderr(&issued));
+    std::fs::write(office.path().join(".gitignore"), "output/\n").unwrap();
+    office.commit("ranking issued");
+    // kaizhang's figure moves the ranking, which was issued: its PDF stays as issued
+    office.edit("towns/kaizhang.yaml", "value: 1.35亿元", "value: 1.42亿元");
+    let (code, report) = office.diff_json(&[]);
+    assert_eq!(code, 1, "kaizhang's own documents did change");
+    let frozen = documents(&report, "frozen");
+    let ranking = frozen
+        .get("2025/city/ranking.pdf")
+        .unwrap_or_else(|| panic!("ranking frozen: {report:#}"));
+    assert_eq!(
+        ranking["issued"],
+        serde_json::json!([
+            "永专领办发〔2025〕18号",
+            "已印发：数据在印发后有改动，需另行发文更正"
+        ])
+    );
+    assert!(ranking.get("changes").is_none(), "{ranking:#}");
+    assert!(!documents(&report, "changed").contains_key("2025/city/ranking.pdf"));
+    assert!(documents(&report, "changed").contains_key("2025/towns/kaizhang/application.pdf"));
+    let human = office.zyz(&["diff"]);
+    let text = String::from_utf8_lossy(&human.stdout);
+    assert!(
+        text.contains("issued   2025/city/ranking.pdf\n  永专领办发〔2025〕18号 已印发：数据在印发后有改动，需另行发文更正"),
+        "{text}"
+    );
+    assert!(text.contains("1 issued (frozen)"), "{text}");
 }

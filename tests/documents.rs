@@ -80,7 +80,10 @@ fn every_kind_is_built_and_in_the_manifest() {
     let manifest: serde_json::Value =
         serde_json::from_slice(&std::fs::read(sample().join("manifest.json")).unwrap()).unwrap();
     let docs = manifest["documents"].as_array().unwrap();
-    for kind in zyz::plan::KINDS {
+    // a reminder or a circular exists only once an issued notice's deadline has passed (the
+    // sample has no register): tests/cycle.rs builds them
+    let follow_ups = ["reminder", "circular"];
+    for kind in zyz::plan::KINDS.iter().filter(|k| !follow_ups.contains(k)) {
         assert!(
             docs.iter().any(|d| d["kind"] == kind),
             "no {kind} in the manifest"

@@ -466,6 +466,7 @@ fn cost_of_the_layout_check_per_document() {
         standard: zyz::typeset::Standard::PdfA2b,
         strict_layout: false,
         issuing: Default::default(),
+        as_of: None,
         formats: None,
     })
     .unwrap();

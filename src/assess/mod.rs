@@ -121,10 +121,9 @@ fn part(town: &Town, indicator: &crate::model::Indicator, as_of: Date) -> Part {
         }
         Measure::ProblemsClosed => {
             let n = town.problems.len() as i64;
-            let fixed = town
-                .problems
-                .iter()
-                .filter(|p| p.status == ProblemStatus::Fixed)
+            // a problem rectified through a supervision notice counts from its date on
+            let fixed = (0..town.problems.len())
+                .filter(|&k| town.problem_state(k, as_of).status == ProblemStatus::Fixed)
                 .count() as i64;
             (share(fixed, n), format!("{n}个中{fixed}个销号"))
         }
@@ -175,12 +174,12 @@ pub fn score(towns: &[Town], assessment: &Assessment, as_of: Date) -> Vec<Scored
                     .collect(),
                 overdue_problems: (0..town.problems.len())
                     .filter(|&i| {
-                        town.problems[i].status != ProblemStatus::Fixed
+                        town.problem_state(i, as_of).status != ProblemStatus::Fixed
                             && town.problems[i].deadline < as_of
                     })
                     .collect(),
                 open_problems: (0..town.problems.len())
-                    .filter(|&i| town.problems[i].status != ProblemStatus::Fixed)
+                    .filter(|&i| town.problem_state(i, as_of).status != ProblemStatus::Fixed)
                     .collect(),
             }
         })

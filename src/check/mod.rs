@@ -19,6 +19,7 @@
 mod across;
 mod assessment;
 mod city;
+mod cycle;
 mod designation;
 pub mod proofread;
 mod register;
@@ -140,6 +141,7 @@ pub fn check(content: &Content) -> Report {
     assessment::check(content, &mut report.findings);
     register::check(content, &mut report.findings);
     proofread::check_config(content, &mut report.findings);
+    cycle::check(content, &mut report.findings);
     crate::diag::sort(&mut report.findings);
     report
 }

@@ -180,6 +180,7 @@ impl TownCheck<'_> {
             let field = format!("{base}.support[{j}]");
             check_unit(self.content, self.towns, &self.at, &field, u, out);
         }
+        super::units::lead_not_supporting(self.content, &self.at, &base, task, out);
         let plan_year = self.content.city.plan_year;
         if task.deadline.year != plan_year {
             out.push(self.at.finding(

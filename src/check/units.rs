@@ -1,5 +1,6 @@
 //! Units named in the content (a lead unit, a responsible unit, where an office sits) must be a
-//! department of `city.yaml`, by full or short name, or a town of `towns/`.
+//! department of `city.yaml`, by full or short name, or a town of `towns/`; a task's lead unit is
+//! not also among its supporting units.
 
 use std::collections::HashSet;
 
@@ -56,4 +57,42 @@ pub(super) fn check_unit(
             "{guess}单位须写 city.yaml 中的全称或简称（如 `市工科局`），或在 departments 中补充"
         ),
     ));
+}
+
+/// What a unit name stands for: a department's full name, or a town's name without
+/// `人民政府`/`办事处` (so `市农业农村局` and `永济市农业农村局` are one unit).
+pub(super) fn unit_key<'a>(content: &'a Content, unit: &'a str) -> &'a str {
+    let unit = unit.trim();
+    if let Some(d) = content.city.department(unit) {
+        return &d.name;
+    }
+    unit.strip_suffix("人民政府")
+        .or_else(|| unit.strip_suffix("办事处"))
+        .unwrap_or(unit)
+}
+
+/// A task whose lead unit is also among its supporting units would print
+/// "由市农业农村局牵头，市农业农村局、……配合": a warning at the supporting unit.
+pub(super) fn lead_not_supporting(
+    content: &Content,
+    at: &At,
+    base: &str,
+    task: &crate::model::Task,
+    out: &mut Vec<Diagnostic>,
+) {
+    let lead = unit_key(content, &task.lead);
+    for (j, u) in task.support.iter().enumerate() {
+        if unit_key(content, u) == lead {
+            out.push(at.finding(
+                Severity::Warning,
+                &format!("{base}.support[{j}]"),
+                "task.lead-supporting",
+                format!(
+                    "任务“{}”的牵头单位{}也列在配合单位中（{u}）：文件会写成“由{}牵头，{u}……配合”",
+                    task.title, task.lead, task.lead
+                ),
+                format!("从 support 中删去 {u}：牵头单位不再列为配合单位"),
+            ));
+        }
+    }
 }

@@ -83,6 +83,7 @@ pub fn options_from(args: &BuildArgs) -> anyhow::Result<Options> {
         strict_layout: args.strict_layout,
         issuing: Default::default(),
         formats: output_formats(&args.formats)?,
+        as_of: args.as_of,
     })
 }
 
@@ -245,6 +246,7 @@ fn print_json(summary: &Summary) -> anyhow::Result<()> {
     value["built"] = serde_json::to_value(&summary.built)?;
     value["failed"] =
         serde_json::to_value(summary.failed.iter().map(|(p, _)| p).collect::<Vec<_>>())?;
+    value["due"] = serde_json::to_value(&summary.due)?;
     println!("{}", serde_json::to_string_pretty(&value)?);
     Ok(())
 }
@@ -298,6 +300,9 @@ pub fn print_summary(summary: &Summary, args: &BuildArgs, content: &Path) {
     }
     for path in &summary.removed {
         eprintln!("removed {path} (its town or document is gone from the content)");
+    }
+    for line in &summary.due {
+        eprintln!("due: {line}");
     }
     if args.timings {
         eprint!(

@@ -65,7 +65,10 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<Exit> {
     {
         return Err(e.into());
     }
-    let changed = reports.iter().any(|r| r.status != "unchanged");
+    // an issued document whose data changed is not a change of its PDF (it stays as issued)
+    let changed = reports
+        .iter()
+        .any(|r| r.status != "unchanged" && r.status != "frozen");
     Ok(if changed {
         Exit::Failure
     } else {
@@ -89,6 +92,7 @@ fn version(args: &DiffArgs, side: &Side, out: &Path, jobs: usize) -> anyhow::Res
         standard: Standard::PdfA2b,
         strict_layout: false,
         issuing: Default::default(),
+        as_of: None,
         // what a document shows is compared on its PDF
         formats: Some(vec![OutputFormat::Pdf]),
     };
@@ -120,13 +124,22 @@ fn human(
 ) -> String {
     let count = |s: &str| reports.iter().filter(|r| r.status == s).count();
     let mut out = format!(
-        "zyz diff {from} → {to}: {} changed, {} added, {} removed, {} unchanged\n",
+        "zyz diff {from} → {to}: {} changed, {} added, {} removed, {} unchanged{}\n",
         count("changed"),
         count("added"),
         count("removed"),
-        count("unchanged")
+        count("unchanged"),
+        match count("frozen") {
+            0 => String::new(),
+            n => format!(", {n} issued (frozen)"),
+        }
     );
     for report in reports.iter().filter(|r| r.status != "unchanged") {
+        if let Some([wenhao, note]) = &report.issued {
+            out.push_str(&format!("{:<8} {}\n", "issued", report.path));
+            out.push_str(&format!("  {wenhao} {note}\n"));
+            continue;
+        }
         out.push_str(&format!("{:<8} {}\n", report.status, report.path));
         out.push_str(&details(report));
     }

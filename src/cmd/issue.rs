@@ -55,7 +55,48 @@ pub fn run(args: &IssueArgs) -> anyhow::Result<Exit> {
     for (e, number) in &entries {
         println!("{verb} {} as {number}", e.path);
     }
+    if !args.dry_run {
+        for (e, number) in entries.iter().filter(|(e, _)| e.kind == "designation") {
+            print!("{}", designation_edits(args, &prepared, e, number)?);
+        }
+    }
     Ok(Exit::Success)
+}
+
+/// After a designation decision is issued: the lines of each designated town's file to change
+/// (stage 申报 → 已认定, the year, the decision's 文号), so `zyz check` accepts it as designated.
+fn designation_edits(
+    args: &IssueArgs,
+    prepared: &Prepared,
+    e: &IssuedDoc,
+    number: &str,
+) -> anyhow::Result<String> {
+    let Some(doc) = prepared.docs.iter().find(|d| d.path == e.path) else {
+        return Ok(String::new());
+    };
+    let content = crate::model::load(&args.project.content)?.content;
+    let listed = doc.context.value()["doc"]["towns"].clone();
+    let mut out = format!("认定通知已印发（{number}）。请在以下镇（街道）的文件中登记认定结果：\n");
+    for id in listed
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|t| t["id"].as_str())
+    {
+        let Some(town) = content.towns.iter().find(|t| t.id == id) else {
+            continue;
+        };
+        if town.designation.stage != crate::model::Stage::Applying {
+            continue;
+        }
+        let (line, _) = content.locate(&town.file, "designation.stage");
+        out.push_str(&format!(
+            "  {}:{line}: designation.stage: 申报 → 已认定；其下加 year: {} 和 decision: {number}\n",
+            content.display_path(&town.file).display(),
+            e.date.year
+        ));
+    }
+    Ok(out)
 }
 
 /// Builds the documents again with their 文号 (a draft may show none) and takes the SHA-256 of

@@ -90,6 +90,7 @@ fn options(args: &PreviewArgs, town: Option<&String>) -> anyhow::Result<Options>
         standard: Standard::PdfA2b,
         strict_layout: false,
         issuing: Default::default(),
+        as_of: args.as_of,
         formats: None,
     })
 }

@@ -53,12 +53,20 @@ impl Version {
     }
 }
 
+/// What the report says of an issued document (in `content/register.yaml` on both sides) whose
+/// data changed: its archived PDF never will, so it is no change to review.
+pub const FROZEN_NOTE: &str = "已印发：数据在印发后有改动，需另行发文更正";
+
 /// What changed in one document.
 #[derive(Debug, Clone, Serialize)]
 pub struct DocReport {
     pub path: String,
-    /// `added`, `removed`, `changed` or `unchanged`.
+    /// `added`, `removed`, `changed`, `unchanged` or `frozen` (issued on both sides, its data
+    /// changed since: see [`FROZEN_NOTE`]).
     pub status: &'static str,
+    /// The 文号 an issued (`frozen`) document was issued with, and [`FROZEN_NOTE`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub issued: Option<[String; 2]>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pages: Option<[usize; 2]>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -80,6 +88,7 @@ impl DocReport {
         Self {
             path: path.to_owned(),
             status,
+            issued: None,
             pages: None,
             wenhao: None,
             date: None,
@@ -108,6 +117,17 @@ pub fn compare(old: &Version, new: &Version, jobs: usize) -> Vec<DocReport> {
             (None, Some(_)) => reports.push(DocReport::new(path, "added")),
             (Some(a), Some(b)) if a.inputs_sha256 == b.inputs_sha256 => {
                 reports.push(DocReport::new(path, "unchanged"))
+            }
+            // issued on both sides: the archived PDF is what was issued, whatever the data says
+            (Some(a), Some(b)) if a.issued.is_some() && b.issued.is_some() => {
+                let mut report = DocReport::new(path, "frozen");
+                let wenhao = b
+                    .issued
+                    .as_ref()
+                    .map(|i| i.wenhao.clone())
+                    .unwrap_or_default();
+                report.issued = Some([wenhao, FROZEN_NOTE.to_owned()]);
+                reports.push(report);
             }
             _ => stale.push(path.clone()),
         }

@@ -32,6 +32,12 @@ pub struct Assessment {
     pub commendation: Issue,
     /// 督办通知书。
     pub supervision: SupervisionIssue,
+    /// 催办通知（可选）：督办期限已过、未收到书面报告的镇（街道）。
+    #[serde(default)]
+    pub reminder: Option<super::cycle::ReminderIssue>,
+    /// 通报（可选）：催办期限已过仍未整改到位的，在全市范围内通报。
+    #[serde(default)]
+    pub circular: Option<super::cycle::CircularIssue>,
 }
 
 /// 一项评价指标。

@@ -37,6 +37,17 @@ pub struct City {
     // must not change when a format is turned on or off
     #[serde(default = "default_formats", skip_serializing)]
     pub formats: Vec<OutputFormat>,
+    /// 县级专业镇认定（可选）：拟认定名单公示和认定通知的发文设置、公示期和异议受理方式。
+    // not serialised, like `formats`: only the documents that read it carry it in their context,
+    // so editing it does not rebuild every document
+    #[serde(default, skip_serializing)]
+    pub designation: Option<super::cycle::DesignationIssues>,
+    /// 以全市名义认定的专业镇集群（可选），如运城市级的“永济面食”：年度报告计入。
+    #[serde(default, skip_serializing)]
+    pub clusters: Vec<super::cycle::Cluster>,
+    /// 向运城市报送的年度工作情况报告（可选）：发文设置和行动计划目标的数值。
+    #[serde(default, skip_serializing)]
+    pub annual_report: Option<super::cycle::AnnualReport>,
 }
 
 /// 输出格式。

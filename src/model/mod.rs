@@ -11,6 +11,7 @@
 pub mod assessment;
 pub mod city;
 mod credit_code;
+pub mod cycle;
 pub mod de;
 mod de_error;
 mod files;
@@ -38,7 +39,8 @@ pub use register::{IssuedDoc, KINDS, Register};
 pub use standard::{Category, FeatureKind, Level, Standard};
 pub use town::{
     Contact, Designation, Enterprise, Enterprises, Feature, MarketShare, Milestones, NationalClaim,
-    Problem, ProblemStatus, Stage, Target, Task, TaskStatus, Town, TownKind, YearOutput,
+    Problem, ProblemState, ProblemStatus, Stage, Target, Task, TaskStatus, Town, TownKind,
+    YearOutput,
 };
 pub use types::{CreditCode, Date, Money, Percent};
 
@@ -72,6 +74,10 @@ pub struct Content {
     pub towns: Vec<Town>,
     /// Every file read, sorted by path.
     pub files: Vec<SourceFile>,
+    /// `--as-of`: the day the follow-ups of supervision notices are judged on (reminders and
+    /// circulars due, rectifications counted); `None`: city.yaml `document_date`.
+    #[serde(skip)]
+    pub as_of: Option<Date>,
     /// The located YAML tree of every file that parsed, by path relative to `root` (for findings).
     #[serde(skip)]
     pub trees: BTreeMap<PathBuf, Arc<Node>>,
@@ -197,6 +203,7 @@ pub fn load_with(content_dir: &Path, make: Option<MakeInspect>) -> anyhow::Resul
         towns,
         files,
         trees,
+        as_of: None,
     };
     crate::diag::sort(&mut diagnostics);
     crate::diag::sort(&mut allowed);

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+pub use super::cycle::{Rectification, SupervisionReport};
 use super::standard::{Category, FeatureKind, Level};
 use super::types::{CreditCode, Date, Money, Percent};
 
@@ -63,6 +64,10 @@ pub struct Town {
     /// 问题台账。
     #[serde(default)]
     pub problems: Vec<Problem>,
+    /// 对督办通知书的书面报告和整改结果（收到后由办公室填写）：所列问题整改到位的，
+    /// 在问题台账和评价排名中按销号日期计为已整改。
+    #[serde(default)]
+    pub supervision_reports: Vec<SupervisionReport>,
     /// 读入的文件（相对内容目录），由加载程序填写。
     #[serde(skip_deserializing, default)]
     #[schemars(skip)]
@@ -100,6 +105,10 @@ pub struct Designation {
     /// 认定年份（已认定时）。
     #[serde(default)]
     pub year: Option<u16>,
+    /// 认定文件的文号（已认定时），如 `永政发〔2025〕30号`：由 zyz 印发的认定通知须在
+    /// register.yaml 中登记。
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision: Option<String>,
 }
 
 /// 申报阶段。
@@ -359,6 +368,36 @@ impl Town {
         })
     }
 
+    /// Problem `k` as it stands on `as_of`: its own ledger entry, unless a supervision report
+    /// says it was rectified on or before `as_of` (then 已整改 on that date, through that notice).
+    pub fn problem_state(&self, k: usize, as_of: Date) -> ProblemState {
+        let p = &self.problems[k];
+        let own = ProblemState {
+            status: p.status,
+            closed_on: p.closed_on,
+            notice: None,
+        };
+        if p.status == ProblemStatus::Fixed {
+            return own;
+        }
+        let through = self.supervision_reports.iter().find_map(|r| {
+            let on = r
+                .problems
+                .iter()
+                .find(|x| x.id == p.id)
+                .and_then(|x| x.rectified)?;
+            (on <= as_of).then(|| (on, r.notice.clone()))
+        });
+        match through {
+            Some((on, notice)) => ProblemState {
+                status: ProblemStatus::Fixed,
+                closed_on: Some(on),
+                notice: Some(notice),
+            },
+            None => own,
+        }
+    }
+
     /// The latest year with an actual (not target) output figure: the one designation looks at.
     pub fn assessed_output(&self) -> Option<(usize, &YearOutput)> {
         self.output
@@ -367,4 +406,13 @@ impl Town {
             .filter(|(_, o)| !o.target)
             .max_by_key(|(_, o)| o.year)
     }
+}
+
+/// A problem as it stands on a date (see [`Town::problem_state`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProblemState {
+    pub status: ProblemStatus,
+    pub closed_on: Option<Date>,
+    /// The supervision notice through which it was rectified, if so.
+    pub notice: Option<String>,
 }

@@ -68,6 +68,9 @@ pub struct Options {
     pub issuing: BTreeSet<String>,
     /// `--formats`: the files to write for each document, instead of city.yaml's `formats`.
     pub formats: Option<Vec<OutputFormat>>,
+    /// `--as-of`: the day the follow-ups of supervision notices are judged on (default: city.yaml
+    /// `document_date`).
+    pub as_of: Option<crate::model::Date>,
 }
 
 /// Time spent per stage, summed over documents (nanoseconds).
@@ -131,6 +134,8 @@ pub struct Summary {
     pub built: Vec<String>,
     pub skipped: usize,
     pub removed: Vec<String>,
+    /// What became due (a reminder, a circular) and is planned now, one line each.
+    pub due: Vec<String>,
     /// Documents that failed, each with the findings that explain why.
     pub failed: Vec<(String, Vec<Diagnostic>)>,
     /// Content findings (load, check, glyph coverage): errors and warnings.
@@ -246,7 +251,8 @@ impl Session {
     /// plus the content findings. Shared by `build`, `watch` and `preview`.
     pub fn prepare(&self, timings: &Timings) -> anyhow::Result<Prepared> {
         let start = Instant::now();
-        let loaded = crate::check::load(&self.options.content)?;
+        let mut loaded = crate::check::load(&self.options.content)?;
+        loaded.content.as_of = self.options.as_of;
         Timings::add(&timings.load, start);
 
         let start = Instant::now();
@@ -361,6 +367,12 @@ impl Session {
         let frozen = std::mem::replace(&mut summary.findings, prepared.findings);
         summary.findings.extend(frozen);
         summary.sources = prepared.sources;
+        summary.due = prepared
+            .docs
+            .iter()
+            .filter(|d| d.issued.is_none())
+            .filter_map(|d| d.due.clone())
+            .collect();
         summary.view = Some(View {
             content: prepared.content,
             verdicts: prepared.verdicts,

@@ -56,7 +56,7 @@ pub(super) fn city_plan(content: &Content, year: i32, shared: &[PathBuf]) -> Doc
 }
 
 /// The responsibility-list rows of a town's tasks.
-fn task_rows(town: &Town) -> Vec<Value> {
+pub(super) fn task_rows(town: &Town) -> Vec<Value> {
     town.tasks
         .iter()
         .enumerate()

@@ -281,7 +281,7 @@ fn issue_doc(content: &Content, issue: &Issue, title: String, marking: Option<&s
 
 /// Whether the document at `path` is a draft: neither issued (in the register) nor being
 /// issued now.
-fn is_draft(content: &Content, issuing: &BTreeSet<String>, path: &str) -> bool {
+pub(super) fn is_draft(content: &Content, issuing: &BTreeSet<String>, path: &str) -> bool {
     let issued = content
         .register
         .as_ref()
@@ -379,7 +379,7 @@ impl Notices<'_> {
                     "score": s.score_text,
                     "reasons": reasons,
                     "overdue": overdue_tasks(town, s),
-                    "open": open_problems(town, s),
+                    "open": open_problems(town, s, self.as_of),
                 },
             }),
             date,
@@ -407,11 +407,11 @@ fn overdue_tasks(town: &Town, s: &Scored) -> Vec<Value> {
 }
 
 /// A supervised town's open problems, each marked when overdue.
-fn open_problems(town: &Town, s: &Scored) -> Vec<Value> {
+fn open_problems(town: &Town, s: &Scored, as_of: Date) -> Vec<Value> {
     s.open_problems
         .iter()
         .map(|&k| {
-            let mut p = problem_json(town, &town.problems[k]);
+            let mut p = problem_json(town, k, as_of);
             p["overdue"] = json!(s.overdue_problems.contains(&k));
             p
         })

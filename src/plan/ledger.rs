@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use serde_json::{Value, json};
 
 use super::{Doc, Format, Sidecar, date_json, organ};
-use crate::model::{Content, ProblemStatus, Town};
+use crate::model::{Content, Date, ProblemStatus, Town};
 
 fn problem_status(status: ProblemStatus) -> &'static str {
     match status {
@@ -16,8 +16,12 @@ fn problem_status(status: ProblemStatus) -> &'static str {
     }
 }
 
-pub(super) fn problem_json(town: &Town, p: &crate::model::Problem) -> Value {
-    json!({
+/// Problem `k` of `town` as it stands on `as_of` (a rectification reported after a supervision
+/// notice closes it on its date).
+pub(super) fn problem_json(town: &Town, k: usize, as_of: Date) -> Value {
+    let p = &town.problems[k];
+    let state = town.problem_state(k, as_of);
+    let mut row = json!({
         "id": p.id,
         "town": town.name,
         "found": p.found.to_chinese(),
@@ -27,20 +31,28 @@ pub(super) fn problem_json(town: &Town, p: &crate::model::Problem) -> Value {
         "unit": p.unit,
         "person": p.person,
         "deadline": p.deadline.to_chinese(),
-        "status": problem_status(p.status),
-        "closed_on": p.closed_on.map(|d| d.to_chinese()).unwrap_or_else(|| "—".to_owned()),
-    })
+        "status": problem_status(state.status),
+        "closed_on": state.closed_on.map(|d| d.to_chinese()).unwrap_or_else(|| "—".to_owned()),
+    });
+    if let Some(notice) = state.notice {
+        row["notice"] = json!(notice);
+    }
+    row
 }
 
 /// The ledger's rows across towns (sorted by id) and the status totals; shared with the xlsx.
 pub fn ledger_rows(content: &Content) -> (Vec<Value>, Value) {
-    let mut all: Vec<(&Town, &crate::model::Problem)> = content
+    let as_of = content.as_of.unwrap_or(content.city.document_date);
+    let mut all: Vec<(&Town, usize, ProblemStatus)> = content
         .towns
         .iter()
-        .flat_map(|t| t.problems.iter().map(move |p| (t, p)))
+        .flat_map(|t| (0..t.problems.len()).map(move |k| (t, k, t.problem_state(k, as_of).status)))
         .collect();
-    all.sort_by(|a, b| a.1.id.cmp(&b.1.id).then_with(|| a.0.id.cmp(&b.0.id)));
-    let count = |s| all.iter().filter(|(_, p)| p.status == s).count();
+    all.sort_by(|a, b| {
+        let id = |x: &(&Town, usize, ProblemStatus)| x.0.problems[x.1].id.clone();
+        id(a).cmp(&id(b)).then_with(|| a.0.id.cmp(&b.0.id))
+    });
+    let count = |s| all.iter().filter(|x| x.2 == s).count();
     let totals = json!({
         "all": all.len(),
         "fixed": count(ProblemStatus::Fixed),
@@ -48,7 +60,9 @@ pub fn ledger_rows(content: &Content) -> (Vec<Value>, Value) {
         "open": count(ProblemStatus::Open),
     });
     (
-        all.iter().map(|(t, p)| problem_json(t, p)).collect(),
+        all.iter()
+            .map(|&(t, k, _)| problem_json(t, k, as_of))
+            .collect(),
         totals,
     )
 }
@@ -57,13 +71,14 @@ pub fn ledger_rows(content: &Content) -> (Vec<Value>, Value) {
 pub(super) fn ledger(content: &Content, year: i32, inputs: &[PathBuf]) -> Doc {
     let city = &content.city;
     let date = city.document_date;
+    let as_of = content.as_of.unwrap_or(date);
     let (rows, totals) = ledger_rows(content);
     let by_town: Vec<Value> = content
         .towns
         .iter()
         .filter(|t| !t.problems.is_empty())
         .map(|t| {
-            let c = |s| t.problems.iter().filter(|p| p.status == s).count();
+            let c = |s| (0..t.problems.len()).filter(|&k| t.problem_state(k, as_of).status == s).count();
             json!({"town": t.name, "all": t.problems.len(), "fixed": c(ProblemStatus::Fixed), "fixing": c(ProblemStatus::Fixing), "open": c(ProblemStatus::Open)})
         })
         .collect();

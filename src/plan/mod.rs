@@ -2,13 +2,19 @@
 //! template, the data the template reads (its context), the content files it depends on and the
 //! hash of its inputs — and the glyph-coverage check of the data that goes into them. One file per
 //! document family: `application`, `action_plan` (city and towns), `assessment` (ranking,
-//! commendation, supervision notices), `ledger`; `titles` breaks long titles.
+//! commendation, supervision notices), `ledger`, `designation` (public notice and decision),
+//! `followup` (reminders and circulars after issued supervision notices), `cultivation`
+//! (cultivation plans), `report` (the yearly report upwards); `titles` breaks long titles.
 
 mod action_plan;
 mod application;
 mod assessment;
+mod cultivation;
+pub mod designation;
+mod followup;
 mod ledger;
 mod numbers;
+mod report;
 pub mod sheets;
 mod titles;
 
@@ -54,6 +60,8 @@ pub struct Doc {
     pub number: Option<Number>,
     /// The register's entry once the document has been issued: it is never made again.
     pub issued: Option<Issued>,
+    /// Why a follow-up (a reminder, a circular) is due, for `zyz build` to say.
+    pub due: Option<String>,
 }
 
 /// An issued document's register entry, with its 文号 as printed.
@@ -108,6 +116,7 @@ impl Doc {
             sidecars: Vec::new(),
             number: None,
             issued: None,
+            due: None,
         }
     }
 
@@ -223,7 +232,13 @@ pub fn documents(content: &Content, report: &Report, issuing: &BTreeSet<String>)
                 content, town, verdict, year, &inputs,
             ));
         }
-        if !town.tasks.is_empty() {
+        if town.designation.stage == Stage::Cultivating {
+            // a town not yet designated makes a cultivation plan instead of an action plan
+            let verdict = report.verdict(&town.id);
+            docs.push(cultivation::cultivation_plan(
+                content, town, verdict, year, &inputs,
+            ));
+        } else if !town.tasks.is_empty() {
             docs.push(action_plan::town_plan(content, town, year, &inputs));
         }
     }
@@ -237,10 +252,15 @@ pub fn documents(content: &Content, report: &Report, issuing: &BTreeSet<String>)
             .collect();
         docs.push(ledger::ledger(content, year, &ledger_inputs));
     }
+    docs.extend(designation::documents(content, report, year, &all));
+    docs.extend(report::annual_report(content, report, year, &all));
     if let Some(assessment) = &content.assessment {
         docs.extend(assessment::documents(
             content, assessment, year, &all, issuing,
         ));
+        // last: follow-ups take the serials nothing else holds
+        let due = followup::documents(content, assessment, &all, issuing, &docs);
+        docs.extend(due);
     }
     mark_issued(content, &mut docs);
     docs.sort_by(|a, b| a.path.cmp(&b.path));

@@ -10,7 +10,8 @@ fn width(text: &str) -> usize {
 
 /// Explicit line breaks for a 2号 title: at most 20 characters (40 half-width units) per line,
 /// broken only where a title may break — before `关于`, after `关于印发`/`关于转发`, before `（`, after
-/// `）`, before `的通知`/`的通报`/`的督办通知书` — with the fewest lines, then the most even ones.
+/// `）`, before `的通知`/`的通报`/`的督办通知书`/`的公示`/`的报告`/`的催办通知`, before the `为` of
+/// `……专业镇为……` — with the fewest lines, then the most even ones.
 /// A part longer than a line is left to the typesetter.
 pub fn title_lines(title: &str) -> Vec<String> {
     const MAX: usize = 40;
@@ -43,9 +44,16 @@ pub fn title_lines(title: &str) -> Vec<String> {
         }
         if (rest.starts_with("的通知")
             || rest.starts_with("的通报")
-            || rest.starts_with("的督办通知书"))
+            || rest.starts_with("的督办通知书")
+            || rest.starts_with("的公示")
+            || rest.starts_with("的报告")
+            || rest.starts_with("的催办通知"))
             && i > 0
         {
+            cuts.insert(i);
+        }
+        // 关于认定……专业镇|为永济市县级专业镇的通知
+        if rest.starts_with('为') && title[..i].ends_with("专业镇") {
             cuts.insert(i);
         }
     }
