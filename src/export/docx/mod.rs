@@ -1,22 +1,33 @@
 //! Export stage, DOCX: an editable Word/WPS draft of the document, from the same source as the
 //! PDF. The typeset stage compiles the generated Typst source for Typst's HTML target, where
 //! gongwen.typ emits semantic elements (roles such as the issuing mark, 文号, title, headings,
-//! tables, signature, 版记); `body.rs` writes that tree as WordprocessingML paragraphs, runs and
-//! tables, `styles.rs` the page setup in Word's own terms (A4, the 156 × 225 mm type area, the
-//! 22 × 28 document grid, styles per role with their east-Asian fonts, odd/even footers with a
-//! PAGE field). The package is deterministic: parts in a fixed order, dated the document date.
+//! tables, signature, 版记); `body.rs` walks that tree and writes it as WordprocessingML (with
+//! `banner.rs` the 版头 and title, `closing.rs` the 附件说明, signature and 版记, `table.rs`
+//! tables, `runs.rs` runs and pictures, `sections.rs` the sections and the document part, `tree.rs`
+//! reading the element tree); `styles.rs` the paragraph and run properties and styles per role
+//! with their east-Asian fonts (`fonts.rs`), `page.rs` the page setup in Word's own terms (A4, the
+//! 156 × 225 mm type area, the 22-line document grid, odd/even footers with a PAGE field). This
+//! file writes the package: deterministic, parts in a fixed order, dated the document date.
 //! Fonts are named, not embedded: the draft is for editing on the office's own machines.
 
+mod banner;
 mod body;
+mod closing;
+mod fonts;
+mod page;
+mod runs;
+mod sections;
 mod styles;
 mod table;
+mod tree;
 
 use typst::model::Document as _;
 
 use super::xml::{Xml, zip_package};
 use super::{Exporter, Laid};
 use crate::diag::Diagnostic;
-use crate::typeset::fonts::Role;
+use fonts::RoleFonts;
+use styles::REL;
 
 /// The DOCX exporter.
 pub struct Docx;
@@ -32,41 +43,6 @@ impl Exporter for Docx {
             let path = laid.job.source_name.with_extension("docx");
             vec![Diagnostic::error(path, 0, 0, "docx", err)]
         })
-    }
-}
-
-/// The east-Asian font of every role gongwen.typ sets text in: the role's first family in
-/// `fonts.yaml` (installed here or not: the draft is opened elsewhere), the extra roles derived
-/// as gongwen.typ derives them.
-#[derive(Debug, Clone)]
-pub(crate) struct RoleFonts {
-    pub title: String,
-    pub body: String,
-    pub heading1: String,
-    pub heading2: String,
-    pub number: String,
-}
-
-impl RoleFonts {
-    fn of(laid: &Laid) -> Self {
-        let roles = laid.typesetter.fonts().roles();
-        let first = |role| roles.families(role)[0].clone();
-        Self {
-            title: first(Role::Title),
-            body: first(Role::Body),
-            heading1: first(Role::Heading1),
-            heading2: first(Role::Heading2),
-            number: first(Role::Number),
-        }
-    }
-
-    /// The font of a heading level (and of a run-in heading of that level).
-    pub fn heading(&self, level: u8) -> &str {
-        match level {
-            1 => &self.heading1,
-            2 => &self.heading2,
-            _ => &self.body,
-        }
     }
 }
 
@@ -90,13 +66,13 @@ fn docx(laid: &Laid, html: &typst_html::HtmlDocument) -> Result<Vec<u8>, String>
             "word/styles.xml".to_owned(),
             styles::styles(&fonts, &written.config),
         ),
-        ("word/settings.xml".to_owned(), styles::settings()),
+        ("word/settings.xml".to_owned(), page::settings()),
         (
             "word/_rels/document.xml.rels".to_owned(),
             document_rels(&written.media),
         ),
     ];
-    for (name, xml) in styles::footers(&written.config) {
+    for (name, xml) in page::footers(&written.config) {
         parts.push((format!("word/{name}"), xml.into_bytes()));
     }
     for (name, png) in written.media {
@@ -107,7 +83,6 @@ fn docx(laid: &Laid, html: &typst_html::HtmlDocument) -> Result<Vec<u8>, String>
 }
 
 const RELS_NS: &str = "http://schemas.openxmlformats.org/package/2006/relationships";
-pub(super) const REL: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
 
 fn content_types(media: &[(String, Vec<u8>)]) -> Vec<u8> {
     let ct = "application/vnd.openxmlformats-officedocument.wordprocessingml";
@@ -188,7 +163,7 @@ fn package_rels() -> Vec<u8> {
 }
 
 /// The document part's relationships: styles, settings, the two footers, the pictures
-/// (`rIdImgN` as `body.rs` names them).
+/// (`rIdImgN` as `runs.rs` names them).
 fn document_rels(media: &[(String, Vec<u8>)]) -> Vec<u8> {
     let mut xml = Xml::new("Relationships", &[("xmlns", RELS_NS.into())]);
     let mut rel = |id: String, kind: &str, target: &str| {
