@@ -1,6 +1,8 @@
 //! `zyz import FILE.xlsx…`: what the towns filled in, written back into the YAML in place. Every
 //! row is checked first (the same rules as `zyz check`); any error, conflict included, means no
 //! file is written. `--dry-run` prints the changes as a unified diff of the YAML instead.
+//! `zyz import FILE.docx…`: returned drafts the same way (`drafts.rs`). At most the first
+//! [`MAX_SHOWN`] findings of a file are printed, then how many more there are.
 
 use std::io::IsTerminal;
 
@@ -10,25 +12,42 @@ use crate::Exit;
 use crate::archive::Staged;
 use crate::cli::ImportArgs;
 use crate::diag::Diagnostic;
-use crate::writeback::{self, Outcome};
+use crate::writeback::{self, FileChange};
+
+mod drafts;
+
+/// Findings printed per file; the rest are counted.
+pub const MAX_SHOWN: usize = 50;
 
 /// Entry point of `zyz import`.
 pub fn run(args: &ImportArgs) -> anyhow::Result<Exit> {
     if let Some(missing) = args.files.iter().find(|f| !f.is_file()) {
-        anyhow::bail!("no such workbook: {} (找不到文件)", missing.display());
+        anyhow::bail!("no such file: {} (找不到文件)", missing.display());
+    }
+    let is_docx = |f: &std::path::PathBuf| {
+        f.extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("docx"))
+    };
+    let docx = args.files.iter().filter(|f| is_docx(f)).count();
+    if docx == args.files.len() {
+        return drafts::run(args);
+    }
+    if docx > 0 {
+        anyhow::bail!(
+            "import workbooks (.xlsx) and drafts (.docx) separately (填报表和征求意见稿请分开导入)"
+        );
+    }
+    if args.summary.is_some() || args.reject_tracked {
+        anyhow::bail!("--summary and --reject-tracked are for drafts (.docx) only");
     }
     let outcome = writeback::import(&args.project.content, &args.files)?;
-    let color = std::io::stderr().is_terminal();
-    for d in &outcome.findings {
-        eprint!("{}", render(d, color));
-    }
-    let errors = outcome.findings.iter().filter(|d| d.is_error()).count();
+    let errors = print_findings(&outcome.findings);
     if errors > 0 {
         eprintln!("{errors} errors: nothing written (改正后重新导入；未写入任何文件)");
         return Ok(Exit::Failure);
     }
     if args.dry_run {
-        print!("{}", diff(&outcome));
+        print!("{}", diff(&outcome.files));
         eprintln!(
             "{} files would change ({} workbooks; --dry-run: nothing written)",
             outcome.files.len(),
@@ -36,24 +55,63 @@ pub fn run(args: &ImportArgs) -> anyhow::Result<Exit> {
         );
         return Ok(Exit::Success);
     }
-    // every file staged before any is renamed into place: a write error leaves all as they were
-    let staged = outcome
-        .files
-        .iter()
-        .map(|f| Staged::new(&f.path, f.new.as_bytes()))
-        .collect::<anyhow::Result<Vec<_>>>()?;
-    for s in staged {
-        s.commit()?;
-    }
-    for f in &outcome.files {
-        eprintln!("updated {}", f.path.display());
-    }
+    commit(&outcome.files)?;
     eprintln!(
         "{} files updated from {} workbooks",
         outcome.files.len(),
         outcome.books
     );
     Ok(Exit::Success)
+}
+
+/// Every file staged before any is renamed into place: a write error leaves all as they were.
+fn commit(files: &[FileChange]) -> anyhow::Result<()> {
+    let staged = files
+        .iter()
+        .map(|f| Staged::new(&f.path, f.new.as_bytes()))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    for s in staged {
+        s.commit()?;
+    }
+    for f in files {
+        eprintln!("updated {}", f.path.display());
+    }
+    Ok(())
+}
+
+/// Prints the findings, at most [`MAX_SHOWN`] per file (a workbook's or draft's cells and fields
+/// count as its own), then a count of the rest; returns the number of errors.
+fn print_findings(findings: &[Diagnostic]) -> usize {
+    let color = std::io::stderr().is_terminal();
+    let mut shown: std::collections::BTreeMap<String, usize> = Default::default();
+    for d in findings {
+        let file = d.file.display().to_string();
+        let owner = file.split('!').next().unwrap_or_default().to_owned();
+        let n = shown.entry(owner).or_default();
+        *n += 1;
+        if *n <= MAX_SHOWN {
+            eprint!("{}", render(d, color));
+        }
+    }
+    for (file, n) in &shown {
+        if *n > MAX_SHOWN {
+            eprintln!("{file}: …另有 {} 处错误", group(*n - MAX_SHOWN));
+        }
+    }
+    findings.iter().filter(|d| d.is_error()).count()
+}
+
+/// `7999951` → `7,999,951`.
+fn group(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// A finding: at a workbook cell `开张镇.xlsx!问题台账!J7: …`, else with its YAML source line.
@@ -72,9 +130,9 @@ fn render(d: &Diagnostic, color: bool) -> String {
 }
 
 /// The unified diff of every changed file, paths as given.
-fn diff(outcome: &Outcome) -> String {
+fn diff(files: &[FileChange]) -> String {
     let mut out = String::new();
-    for f in &outcome.files {
+    for f in files {
         let name = f.path.display().to_string();
         let diff = TextDiff::from_lines(&f.old, &f.new);
         out += &diff

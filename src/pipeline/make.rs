@@ -11,8 +11,9 @@ use typst_layout::PagedDocument;
 use super::{Finished, Session, Timings};
 use crate::archive::{self, FileEntry, Manifest, Staged};
 use crate::diag::Diagnostic;
-use crate::export::{self, Laid};
+use crate::export::{self, DocxDraft, Laid};
 use crate::plan::{Doc, Format};
+use crate::render::fields;
 use crate::typeset;
 
 impl Session {
@@ -22,12 +23,14 @@ impl Session {
         let typ_path = self.options.out.join(&doc.path).with_extension("typ");
         let context = doc.context.value();
         let (job, document, warnings) = self.lay_out(doc, &context, "", &typ_path, timings)?;
+        let draft = self.draft(doc, &context)?;
         let laid = Laid {
             doc,
             context: &context,
             job: &job,
             document: &document,
             typesetter: &self.typesetter,
+            draft: draft.as_ref(),
         };
         let start = Instant::now();
         let pdf = typst_guarded(&job, &typ_path, || {
@@ -68,6 +71,7 @@ impl Session {
             job: &job,
             document: &document,
             typesetter: &self.typesetter,
+            draft: None,
         };
         let pdf = typst_guarded(&job, &typ_path, || {
             export::exporter(Format::Pdf).export(&laid)
@@ -77,6 +81,35 @@ impl Session {
             pages: document.pages().len(),
             warnings,
         })
+    }
+
+    /// The Word draft's source, for a document with a DOCX: the template rendered again from the
+    /// context with each value from the content marked with its source (the document's input
+    /// files read for their field paths).
+    fn draft(&self, doc: &Doc, context: &Value) -> Result<Option<DocxDraft>, Vec<Diagnostic>> {
+        if !doc.sidecars.iter().any(|s| s.format == Format::Docx) {
+            return Ok(None);
+        }
+        let sources: Vec<(String, String)> = doc
+            .inputs
+            .iter()
+            .filter_map(|rel| {
+                let text = std::fs::read_to_string(self.options.content.join(rel)).ok()?;
+                let name = rel
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy())
+                    .collect::<Vec<_>>()
+                    .join("/");
+                Some((name, text))
+            })
+            .collect();
+        let (marked, fields) = fields::mark(context, &sources);
+        let mut source = self
+            .renderer
+            .render(&doc.template, &marked)
+            .map_err(|d| vec![*d])?;
+        source.insert_str(0, fields::PREAMBLE);
+        Ok(Some(DocxDraft { source, fields }))
     }
 
     /// Renders the document's template and typesets the source into pages.

@@ -219,7 +219,7 @@ fn ymd(d: &ExcelDateTime) -> String {
 
 /// A date typed as text (`2025/10/1`, `2025.10.1`, `2025年10月1日`) as `2025-10-01`; anything
 /// else unchanged (the model's date parser then says what is wrong).
-fn date_text(s: &str) -> String {
+pub(super) fn date_text(s: &str) -> String {
     let parts: Vec<&str> = s
         .trim_end_matches('日')
         .split(['-', '/', '.', '年', '月'])

@@ -9,6 +9,7 @@ use typst_html::{HtmlElement, HtmlFrame, HtmlNode, tag};
 
 use super::banner::{self, Banner};
 use super::closing::{self, Paras};
+use super::draft::Fields;
 use super::fonts::RoleFonts;
 use super::runs::{Inline, tab_run};
 use super::sections::{Block, Sections};
@@ -17,19 +18,30 @@ use super::table;
 use super::tree::{attr, is_inline, role, text_of};
 
 /// The document part and what it refers to.
-pub(super) struct Written {
+pub(super) struct Written<'a> {
     pub document: String,
     /// Pictures (`word/media/NAME`, PNG), numbered as the relationships `rIdImgN`.
     pub media: Vec<(String, Vec<u8>)>,
     pub config: Config,
+    /// The fields written, for the hidden part.
+    pub fields: Fields<'a>,
 }
 
-/// Writes the body of the document whose HTML root is `root`.
-pub(super) fn write(root: &HtmlElement, fonts: &RoleFonts) -> Result<Written, String> {
+/// Writes the body of the document whose HTML root is `root`; `fields`: the values from the
+/// content (render stage's `fields`), each of which becomes a content control.
+pub(super) fn write<'a>(
+    root: &HtmlElement,
+    fonts: &'a RoleFonts,
+    fields: &'a [crate::render::fields::Field],
+) -> Result<Written<'a>, String> {
     let mut writer = Writer {
         inline: Inline {
             fonts,
             media: Vec::new(),
+            fields: Fields {
+                fields,
+                occurrences: Vec::new(),
+            },
         },
         sections: Sections::default(),
         config: Config::default(),
@@ -43,6 +55,7 @@ pub(super) fn write(root: &HtmlElement, fonts: &RoleFonts) -> Result<Written, St
         document: writer.sections.document(),
         media: writer.inline.media,
         config: writer.config,
+        fields: writer.inline.fields,
     })
 }
 

@@ -13,6 +13,7 @@
 mod banner;
 mod body;
 mod closing;
+pub mod draft;
 mod fonts;
 mod page;
 mod runs;
@@ -38,7 +39,13 @@ impl Exporter for Docx {
     }
 
     fn export(&self, laid: &Laid) -> Result<Vec<u8>, Vec<Diagnostic>> {
-        let html = laid.typesetter.compile_docx(laid.job)?;
+        let html = match laid.draft {
+            Some(draft) => laid.typesetter.compile_docx(&crate::typeset::Job {
+                source: draft.source.clone(),
+                ..laid.job.clone()
+            })?,
+            None => laid.typesetter.compile_docx(laid.job)?,
+        };
         docx(laid, &html).map_err(|err| {
             let path = laid.job.source_name.with_extension("docx");
             vec![Diagnostic::error(path, 0, 0, "docx", err)]
@@ -49,11 +56,13 @@ impl Exporter for Docx {
 /// The package's bytes.
 fn docx(laid: &Laid, html: &typst_html::HtmlDocument) -> Result<Vec<u8>, String> {
     let fonts = RoleFonts::of(laid);
-    let written = body::write(html.root(), &fonts)?;
+    let fields = laid.draft.map_or(&[][..], |d| &d.fields[..]);
+    let written = body::write(html.root(), &fonts, fields)?;
+    let hidden = laid.draft.is_some();
     let mut parts = vec![
         (
             "[Content_Types].xml".to_owned(),
-            content_types(&written.media),
+            content_types(&written.media, hidden),
         ),
         ("_rels/.rels".to_owned(), package_rels()),
         ("docProps/core.xml".to_owned(), core(laid)),
@@ -69,9 +78,12 @@ fn docx(laid: &Laid, html: &typst_html::HtmlDocument) -> Result<Vec<u8>, String>
         ("word/settings.xml".to_owned(), page::settings()),
         (
             "word/_rels/document.xml.rels".to_owned(),
-            document_rels(&written.media),
+            document_rels(&written.media, hidden),
         ),
     ];
+    if hidden {
+        parts.extend(hidden_parts(laid, &written.fields));
+    }
     for (name, xml) in page::footers(&written.config) {
         parts.push((format!("word/{name}"), xml.into_bytes()));
     }
@@ -84,7 +96,42 @@ fn docx(laid: &Laid, html: &typst_html::HtmlDocument) -> Result<Vec<u8>, String>
 
 const RELS_NS: &str = "http://schemas.openxmlformats.org/package/2006/relationships";
 
-fn content_types(media: &[(String, Vec<u8>)]) -> Vec<u8> {
+/// The draft's hidden part (`draft.rs`) with its store item properties and relationship.
+fn hidden_parts(laid: &Laid, fields: &draft::Fields) -> Vec<(String, Vec<u8>)> {
+    let doc = std::path::Path::new(&laid.doc.path)
+        .with_extension("docx")
+        .to_string_lossy()
+        .into_owned();
+    let identity = draft::Identity {
+        doc: doc.clone(),
+        kind: laid.doc.kind,
+        town: laid.doc.town.as_deref(),
+        year: laid.doc.year,
+        inputs: &laid.doc.inputs_sha256,
+    };
+    let mut rels = Xml::new("Relationships", &[("xmlns", RELS_NS.into())]);
+    rels.leaf_empty(
+        "Relationship",
+        &[
+            ("Id", "rId1".into()),
+            ("Type", format!("{REL}/customXmlProps")),
+            ("Target", "itemProps1.xml".into()),
+        ],
+    );
+    vec![
+        (draft::DRAFT_PART.to_owned(), fields.part(&identity)),
+        (
+            "customXml/itemProps1.xml".to_owned(),
+            draft::item_props(&doc),
+        ),
+        (
+            "customXml/_rels/item1.xml.rels".to_owned(),
+            rels.finish("Relationships").into_bytes(),
+        ),
+    ]
+}
+
+fn content_types(media: &[(String, Vec<u8>)], hidden: bool) -> Vec<u8> {
     let ct = "application/vnd.openxmlformats-officedocument.wordprocessingml";
     let mut xml = Xml::new(
         "Types",
@@ -123,7 +170,11 @@ fn content_types(media: &[(String, Vec<u8>)]) -> Vec<u8> {
             "application/vnd.openxmlformats-officedocument.extended-properties+xml".into(),
         ),
     ];
-    for (part, ty) in parts {
+    let props = (
+        "/customXml/itemProps1.xml",
+        "application/vnd.openxmlformats-officedocument.customXmlProperties+xml".into(),
+    );
+    for (part, ty) in parts.into_iter().chain(hidden.then_some(props)) {
         xml.leaf_empty(
             "Override",
             &[("PartName", part.into()), ("ContentType", ty)],
@@ -164,7 +215,7 @@ fn package_rels() -> Vec<u8> {
 
 /// The document part's relationships: styles, settings, the two footers, the pictures
 /// (`rIdImgN` as `runs.rs` names them).
-fn document_rels(media: &[(String, Vec<u8>)]) -> Vec<u8> {
+fn document_rels(media: &[(String, Vec<u8>)], hidden: bool) -> Vec<u8> {
     let mut xml = Xml::new("Relationships", &[("xmlns", RELS_NS.into())]);
     let mut rel = |id: String, kind: &str, target: &str| {
         xml.leaf_empty(
@@ -186,6 +237,9 @@ fn document_rels(media: &[(String, Vec<u8>)]) -> Vec<u8> {
             "image",
             &format!("media/{name}"),
         );
+    }
+    if hidden {
+        rel("rIdDraft".into(), "customXml", "../customXml/item1.xml");
     }
     xml.finish("Relationships").into_bytes()
 }

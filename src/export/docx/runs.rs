@@ -4,16 +4,18 @@
 
 use typst_html::{HtmlElement, HtmlFrame, HtmlNode, tag};
 
+use super::draft::Fields;
 use super::fonts::RoleFonts;
 use super::styles::RPr;
-use super::tree::role;
+use super::tree::{attr, role};
 use crate::export::xml::Xml;
 
-/// What writes runs: the role fonts, and the pictures made so far (`word/media/NAME`, PNG,
-/// numbered as the relationships `rIdImgN`).
+/// What writes runs: the role fonts, the pictures made so far (`word/media/NAME`, PNG,
+/// numbered as the relationships `rIdImgN`) and the fields (content controls) written so far.
 pub(super) struct Inline<'a> {
     pub fonts: &'a RoleFonts,
     pub media: Vec<(String, Vec<u8>)>,
+    pub fields: Fields<'a>,
 }
 
 /// A run holding a tab.
@@ -49,6 +51,10 @@ impl Inline<'_> {
                     let inner = self.span_format(el, rpr);
                     if role(el) == Some("tab") {
                         xml.raw(&tab_run(&inner));
+                    } else if role(el) == Some("value") {
+                        let runs = self.runs(&el.children, &inner)?;
+                        let n = attr(el, "data-n").and_then(|n| n.parse().ok());
+                        xml.raw(&self.fields.control(n, &runs));
                     } else {
                         let runs = self.runs(&el.children, &inner)?;
                         xml.raw(&runs);
