@@ -82,23 +82,29 @@ fn commit(files: &[FileChange]) -> anyhow::Result<()> {
 /// Prints the findings, at most [`MAX_SHOWN`] per file (a workbook's or draft's cells and fields
 /// count as its own), then a count of the rest; returns the number of errors.
 fn print_findings(findings: &[Diagnostic]) -> usize {
-    let color = std::io::stderr().is_terminal();
-    let mut shown: std::collections::BTreeMap<String, usize> = Default::default();
+    eprint!("{}", shown(findings, std::io::stderr().is_terminal()));
+    findings.iter().filter(|d| d.is_error()).count()
+}
+
+/// What [`print_findings`] prints.
+fn shown(findings: &[Diagnostic], color: bool) -> String {
+    let mut out = String::new();
+    let mut per_file: std::collections::BTreeMap<String, usize> = Default::default();
     for d in findings {
         let file = d.file.display().to_string();
         let owner = file.split('!').next().unwrap_or_default().to_owned();
-        let n = shown.entry(owner).or_default();
+        let n = per_file.entry(owner).or_default();
         *n += 1;
         if *n <= MAX_SHOWN {
-            eprint!("{}", render(d, color));
+            out += &render(d, color);
         }
     }
-    for (file, n) in &shown {
+    for (file, n) in &per_file {
         if *n > MAX_SHOWN {
-            eprintln!("{file}: …另有 {} 处错误", group(*n - MAX_SHOWN));
+            out += &format!("{file}: …另有 {} 处错误\n", group(*n - MAX_SHOWN));
         }
     }
-    findings.iter().filter(|d| d.is_error()).count()
+    out
 }
 
 /// `7999951` → `7,999,951`.
@@ -142,4 +148,31 @@ fn diff(files: &[FileChange]) -> String {
             .to_string();
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_shows_its_first_50_findings_then_a_count() {
+        let at = |r: usize| {
+            Diagnostic::error(
+                format!("开张镇.xlsx!问题台账!J{r}"),
+                0,
+                0,
+                "import.choice",
+                "x",
+            )
+        };
+        let mut findings: Vec<Diagnostic> = (1..=120).map(at).collect();
+        findings.push(Diagnostic::error("城北.xlsx!问题台账!J2", 0, 0, "r", "y"));
+        let text = shown(&findings, false);
+        assert_eq!(text.matches("开张镇.xlsx!问题台账!J").count(), 50);
+        assert!(text.contains("开张镇.xlsx!问题台账!J50:"));
+        assert!(!text.contains("开张镇.xlsx!问题台账!J51:"));
+        assert!(text.contains("开张镇.xlsx: …另有 70 处错误"), "{text}");
+        assert!(text.contains("城北.xlsx!问题台账!J2"));
+        assert_eq!(group(7_999_951), "7,999,951");
+    }
 }

@@ -90,9 +90,14 @@ impl Session {
         if !doc.sidecars.iter().any(|s| s.format == Format::Docx) {
             return Ok(None);
         }
-        let sources: Vec<(String, String)> = doc
-            .inputs
-            .iter()
+        // the town's own file first: a value several files hold (`镇`) is taken from it
+        let own = |rel: &&std::path::PathBuf| {
+            doc.town.is_none() || rel.file_stem().and_then(|s| s.to_str()) != doc.town.as_deref()
+        };
+        let mut inputs: Vec<&std::path::PathBuf> = doc.inputs.iter().collect();
+        inputs.sort_by_key(own);
+        let sources: Vec<(String, String)> = inputs
+            .into_iter()
             .filter_map(|rel| {
                 let text = std::fs::read_to_string(self.options.content.join(rel)).ok()?;
                 let name = rel

@@ -147,7 +147,7 @@ pub fn changes(content: &Content, root: &Path, drafts: &[Returned]) -> DraftChan
 
 fn who(mark: &Mark) -> String {
     if mark.author.is_empty() {
-        "（未署名）".to_owned()
+        "未署名".to_owned()
     } else {
         mark.author.clone()
     }
@@ -180,25 +180,6 @@ fn identity(content: &Content, draft: &Returned) -> Result<(), Diagnostic> {
                 draft.name, id.doc
             ),
             "检查 --content 是否指向生成稿子时的内容目录",
-        ));
-    }
-    let foreign = draft.exported.values().find(|f| {
-        let file = f.tag.split('#').next().unwrap_or_default();
-        file.starts_with("towns/")
-            && id
-                .town
-                .as_deref()
-                .is_some_and(|t| file != format!("towns/{t}.yaml"))
-    });
-    if let Some(f) = foreign {
-        return Err(error(
-            at,
-            "import.other-draft",
-            format!(
-                "{} 的字段来自另一个镇的文件（{}），稿子的来源部件被改动过",
-                draft.name, f.tag
-            ),
-            "导入 zyz 生成、未经拼接的稿子",
         ));
     }
     Ok(())

@@ -8,9 +8,9 @@
 //! The bounds come from the largest real file a city could return: a city-wide workbook of
 //! 20 towns with 2,000 problems and 600 tasks is about 2 MB of sheet XML; a 200-page draft
 //! with every paragraph changed and commented is under 5 MB of document XML. A part may be
-//! 32 MB uncompressed (16 times the first) and compress at most 100:1 (the sample's parts
-//! compress 4–12:1; a sheet of one value filled down compresses 15–1000:1); a package may hold
-//! 2,000 parts and 64 MB uncompressed in all.
+//! 16 MB uncompressed (8 times the first; calamine then stays under ~200 MB) and compress at
+//! most 100:1 (the sample's parts compress 4–12:1; a sheet of one value filled down compresses
+//! 15–1000:1); a package may hold 2,000 parts and 48 MB uncompressed in all.
 
 use std::fs::File;
 use std::io::{BufReader, Read};
@@ -19,9 +19,9 @@ use std::path::Path;
 use zip::ZipArchive;
 
 /// Bounds on what a package may hold.
-pub const MAX_PART: u64 = 32 * 1024 * 1024;
+pub const MAX_PART: u64 = 16 * 1024 * 1024;
 pub const MAX_RATIO: u64 = 100;
-pub const MAX_TOTAL: u64 = 64 * 1024 * 1024;
+pub const MAX_TOTAL: u64 = 48 * 1024 * 1024;
 pub const MAX_PARTS: usize = 2_000;
 /// Parts smaller than this are never refused for their ratio (a tiny part of spaces compresses
 /// well and costs nothing).
@@ -76,7 +76,7 @@ impl Package {
         if got < 4 || head[..2] != *b"PK" {
             return Err(refuse(
                 "import.not-package",
-                format!("{name} 不是{what}（不是 Office Open XML 文件）"),
+                format!("{name} 不是 {what}（不是 Office Open XML 文件）"),
                 "导入 zyz 导出、填好或改好后另存为 .xlsx/.docx 的文件",
             ));
         }
@@ -101,7 +101,7 @@ impl Package {
         {
             return Err(refuse(
                 "import.not-package",
-                format!("{} 是 ZIP 文件，但不是{what}（缺少 {main}）", package.name),
+                format!("{} 是 ZIP 文件，但不是 {what}（缺少 {main}）", package.name),
                 "导入 zyz 导出、填好或改好后另存为 .xlsx/.docx 的文件",
             ));
         }

@@ -79,6 +79,10 @@ pub fn read(path: &Path) -> Result<Returned, Diagnostic> {
         || path.display().to_string(),
         |n| n.to_string_lossy().into(),
     );
+    // the package's size and shape first: a sheet filled down to row 8,000,000 is refused here,
+    // before calamine reads it whole
+    super::package::Package::open(path, "工作簿（.xlsx）", "xl/workbook.xml")
+        .map_err(|r| whole(path, r.rule, r.message, &r.hint))?;
     let mut book: Xlsx<_> = open_workbook(path).map_err(|e| {
         let hint = "导入 zyz export sheets 导出、填好后另存为 .xlsx 的工作簿";
         whole(
