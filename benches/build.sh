@@ -8,16 +8,19 @@
 # Steps (all with the release binary, -j 2, run from the project folder so templates/ and fonts/
 # are the project's):
 #   1. benches/gen-towns.py N → a content folder; `zyz check` must report no errors.
-#   2. Full build (--force --timings) under /usr/bin/time -v: wall time, documents/s, pages/s,
-#      PDF bytes per page (what every revision of the documents adds to a git archive),
-#      peak RSS; VmRSS of the zyz process sampled every 0.5 s (first / middle / last / max).
+#   2. Full build (--force --timings --formats pdf: PDF only, as the CLI writes) under
+#      /usr/bin/time -v: wall time, documents/s, pages/s, PDF bytes per page (what every revision
+#      of the documents adds to a git archive), peak RSS; VmRSS of the zyz process sampled every
+#      0.5 s (first / middle / last / max). Then one more full build with --formats pdf,ofd,docx:
+#      what the OFD and DOCX files cost beside the PDFs (wall time and bytes).
 #   3. No-op rebuild: wall time and the ratio full / no-op (target ≥ 50×).
 #   4. Edit one town (the lead unit of its first task → another department of city.yaml) and
 #      rebuild: wall time (target < 1 s) and the documents it rebuilt.
 #   5. --emit-typ build to get the generated Typst sources; the typst CLI on an even sample of
 #      about CLI_CAP of them (every k-th in path order, so every kind is represented), one at a time and two at a time (xargs -P 2), same fonts (bundled only, no
-#      system or embedded fonts) and PDF/A-2b; ratios of the build's documents/s to the CLI's
-#      (targets ≥ 6× one at a time, ≥ 4× two at a time).
+#      system or embedded fonts) and PDF/A-2b; ratios of the PDF-only build's documents/s to the
+#      CLI's (figures for reference: the goal that holds now is zyz within 10 % of the bare engine,
+#      which `cargo bench --bench floor` measures in one process).
 # Targets: peak memory < 600 MB for N = 1,000; no RSS growth trend.
 set -euo pipefail
 N="${1:-100}"
@@ -64,9 +67,9 @@ echo "check: $ERR errors, $WARN warnings"
 if [ "$ERR" != 0 ]; then echo "generated towns have errors; stopping" >&2; exit 1; fi
 
 # 2. Full build, with RSS sampling.
-build() { "$BIN" build --content "$G" --out "$O" -j 2 "$@"; }
+build() { "$BIN" build --content "$G" --out "$O" -j 2 --formats pdf "$@"; }
 START=$(now)
-/usr/bin/time -v "$BIN" build --content "$G" --out "$O" --force -j 2 --timings > "$WORK/full.out" 2> "$WORK/full.err" &
+/usr/bin/time -v "$BIN" build --content "$G" --out "$O" --force -j 2 --timings --formats pdf > "$WORK/full.out" 2> "$WORK/full.err" &
 TPID=$!
 : > "$WORK/rss.txt"
 PID=""
@@ -107,6 +110,15 @@ else:
         print(f"  RSS trend (middle third → last third mean): {a/1024:.0f} → {b/1024:.0f} MB: {trend}")
 PY
 
+# 2b. The other formats beside the PDFs: one full build writing PDF, OFD and DOCX.
+O3="$WORK/out-all"
+START=$(now)
+"$BIN" build --content "$G" --out "$O3" --force -j 2 --formats pdf,ofd,docx -q > /dev/null 2> "$WORK/all.err" || true
+END=$(now)
+ALL=$(secs "$START" "$END")
+size() { find "$O3" -name "*.$1" -printf '%s\n' | awk '{s += $1} END {printf "%.1f", s / 1048576}'; }
+echo "full build with --formats pdf,ofd,docx: $ALL s ($(calc "$ALL/$FULL" 2)× the PDF-only build); PDF $(size pdf) MB, OFD $(size ofd) MB, DOCX $(size docx) MB"
+
 # 3. No-op rebuild.
 START=$(now); build > "$WORK/noop.out" 2> "$WORK/noop.err"; END=$(now)
 NOOP=$(secs "$START" "$END")
@@ -145,7 +157,7 @@ O2="$WORK/out-typ"
 "$BIN" build --content "$G" --out "$O2" -j 2 --emit-typ --quiet > /dev/null 2>&1 || true
 CLI="$WORK/cli"
 mkdir -p "$CLI"
-cp "$ROOT/templates/gongwen.typ" "$CLI/"
+cp -r "$ROOT/templates/." "$CLI/"   # gongwen and whatever it imports
 i=0
 while IFS= read -r f; do
   i=$((i + 1)); cp "$f" "$CLI/doc-$(printf %04d $i).typ"
@@ -163,7 +175,7 @@ BUILD_RATE=$(calc "$DOCS/$FULL" 3)
 ONE_RATE=$(calc "$SAMPLE/$ONE" 3)
 TWO_RATE=$(calc "$SAMPLE/$TWO" 3)
 echo "typst CLI on $SAMPLE generated sources: one at a time $ONE s ($ONE_RATE docs/s), two at a time $TWO s ($TWO_RATE docs/s)"
-echo "  zyz build -j 2: $BUILD_RATE docs/s (including load and check of $N towns)"
-echo "  build / CLI one at a time: $(calc "$BUILD_RATE/$ONE_RATE")× (target ≥ 6×: $(python3 -c "print('met' if $BUILD_RATE/$ONE_RATE >= 6 else 'MISSED')"))"
-echo "  build / CLI two at a time: $(calc "$BUILD_RATE/$TWO_RATE")× (target ≥ 4×: $(python3 -c "print('met' if $BUILD_RATE/$TWO_RATE >= 4 else 'MISSED')"))"
+echo "  zyz build -j 2, PDF only: $BUILD_RATE docs/s (including load and check of $N towns)"
+echo "  build / CLI one at a time: $(calc "$BUILD_RATE/$ONE_RATE")×; two at a time: $(calc "$BUILD_RATE/$TWO_RATE")× (PDF against PDF)"
+echo "  goal: zyz within 10 % of the bare engine — measured by cargo bench --bench floor"
 echo "  extrapolated CLI time for all $DOCS documents: one at a time $(calc "$DOCS/$ONE_RATE") s, two at a time $(calc "$DOCS/$TWO_RATE") s (zyz build: $FULL s)"

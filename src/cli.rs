@@ -81,6 +81,10 @@ pub struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+    /// Exit with 1 when a town falls short of a designation criterion (by default that is a
+    /// verdict about the town, reported as such, and the exit code stays 0).
+    #[arg(long)]
+    pub fail_on_verdicts: bool,
 }
 
 /// The PDF standard to conform to.
@@ -128,6 +132,14 @@ pub struct BuildArgs {
     /// Print only errors.
     #[arg(short, long)]
     pub quiet: bool,
+    /// Print every warning and verdict with its source line, as `zyz check` does (by default the
+    /// build prints errors in full and one line per warning).
+    #[arg(long)]
+    pub details: bool,
+    /// Exit with 1 when a town falls short of a designation criterion (by default that is a
+    /// verdict about the town, reported as such, and the exit code stays 0).
+    #[arg(long)]
+    pub fail_on_verdicts: bool,
     /// Print time spent per stage, summed over documents.
     #[arg(long)]
     pub timings: bool,
@@ -199,6 +211,8 @@ impl IssueArgs {
             emit_typ: false,
             pdf_standard: self.pdf_standard,
             quiet: true,
+            details: false,
+            fail_on_verdicts: false,
             timings: false,
             strict_layout: false,
             format: Format::Human,

@@ -6,12 +6,15 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-/// How serious a finding is. Errors make `zyz check`/`zyz build` exit with 1; warnings do not.
+/// How serious a finding is. Errors make `zyz check`/`zyz build` exit with 1; warnings do not,
+/// and neither do verdicts (a town that falls short of a designation criterion: a verdict about
+/// the town, not an error in the data) unless the user asks for that (`--fail-on-verdicts`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Error,
     Warning,
+    Verdict,
 }
 
 impl Severity {
@@ -20,6 +23,7 @@ impl Severity {
         match self {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Verdict => "verdict",
         }
     }
 }
@@ -95,6 +99,11 @@ impl Diagnostic {
         self.severity == Severity::Error
     }
 
+    /// A criterion the town falls short of (see [`Severity::Verdict`]).
+    pub fn is_verdict(&self) -> bool {
+        self.severity == Severity::Verdict
+    }
+
     /// Renders the finding for a person: `error[rule]: message`, `--> file:line:col`, the source
     /// line with a caret under the column (when `source` holds the file's text), the field, the hint.
     pub fn render(&self, source: Option<&str>, color: bool) -> String {
@@ -102,6 +111,7 @@ impl Diagnostic {
             (false, _) => ("", "", ""),
             (true, Severity::Error) => ("\x1b[1;31m", "\x1b[1m", "\x1b[0m"),
             (true, Severity::Warning) => ("\x1b[1;33m", "\x1b[1m", "\x1b[0m"),
+            (true, Severity::Verdict) => ("\x1b[1;35m", "\x1b[1m", "\x1b[0m"),
         };
         let mut out = String::new();
         let _ = writeln!(
@@ -171,14 +181,34 @@ fn display_width(c: char) -> usize {
     if wide { 2 } else { 1 }
 }
 
-/// The `zyz check --format json` object: `{"findings":[...], "errors": N, "warnings": N}`.
+/// The `zyz check --format json` object: `{"findings":[...], "errors": N, "warnings": N,
+/// "short_of_standard": N}` (the last counts the `verdict` findings: criteria a town falls short of).
 pub fn to_json(findings: &[Diagnostic]) -> serde_json::Value {
     let errors = findings.iter().filter(|d| d.is_error()).count();
+    let verdicts = findings.iter().filter(|d| d.is_verdict()).count();
     serde_json::json!({
         "findings": findings,
         "errors": errors,
-        "warnings": findings.len() - errors,
+        "warnings": findings.len() - errors - verdicts,
+        "short_of_standard": verdicts,
     })
+}
+
+/// One line per file (a town) with verdict findings: where, then each criterion it falls short
+/// of with the figures, e.g. `content/towns/zhangying.yaml:31: 就业带动性强：应能够解决当地就业500人以上，
+/// 张营镇填报412人`. For the end of `zyz build` and `zyz check`, where the eye lands.
+pub fn verdict_lines(findings: &[Diagnostic]) -> Vec<String> {
+    let mut by_file: Vec<(&Path, usize, Vec<&str>)> = Vec::new();
+    for d in findings.iter().filter(|d| d.is_verdict()) {
+        match by_file.iter_mut().find(|(f, ..)| *f == d.file.as_path()) {
+            Some((_, _, messages)) => messages.push(&d.message),
+            None => by_file.push((&d.file, d.line, vec![&d.message])),
+        }
+    }
+    by_file
+        .into_iter()
+        .map(|(file, line, messages)| format!("{}:{line}: {}", file.display(), messages.join("；")))
+        .collect()
 }
 
 /// Sorts findings for stable output: by file, line, column, then rule.
@@ -218,6 +248,42 @@ mod tests {
             text,
             "error[text.control]: bad\n  --> a.yaml:1:10\n  |\n1 | a: x\u{FFFD}[2J\u{200B}y\n  |         ^\n"
         );
+    }
+
+    #[test]
+    fn verdicts_are_one_line_per_town_and_counted_apart() {
+        let verdict = |file: &str, line, message: &str| Diagnostic {
+            severity: Severity::Verdict,
+            ..Diagnostic::error(file, line, 3, "standard.x", message)
+        };
+        let findings = [
+            verdict(
+                "towns/a.yaml",
+                9,
+                "就业带动性强：应500人以上，甲镇填报412人",
+            ),
+            Diagnostic::warning("towns/a.yaml", 2, 1, "r", "w"),
+            verdict(
+                "towns/a.yaml",
+                12,
+                "规模相对较大：应不低于2亿元，甲镇填报1.5亿元",
+            ),
+            verdict("towns/b.yaml", 4, "产业相对集中：至少2家，乙镇填报1家"),
+        ];
+        assert_eq!(
+            verdict_lines(&findings),
+            [
+                "towns/a.yaml:9: 就业带动性强：应500人以上，甲镇填报412人；规模相对较大：应不低于2亿元，甲镇填报1.5亿元",
+                "towns/b.yaml:4: 产业相对集中：至少2家，乙镇填报1家",
+            ]
+        );
+        let v = to_json(&findings);
+        assert_eq!(
+            (v["errors"].as_u64(), v["warnings"].as_u64()),
+            (Some(0), Some(1))
+        );
+        assert_eq!(v["short_of_standard"], 3);
+        assert_eq!(v["findings"][0]["severity"], "verdict");
     }
 
     #[test]

@@ -95,7 +95,7 @@ fn every_criterion_at_its_boundary() {
             relaxed: false,
             finding: Some((
                 "standard.output",
-                Severity::Error,
+                Severity::Verdict,
                 "规模相对较大：制造业类年产值不低于2亿元，卿头镇2024年产值为1.99999999亿元",
             )),
         },
@@ -119,7 +119,7 @@ fn every_criterion_at_its_boundary() {
             relaxed: false,
             finding: Some((
                 "standard.output",
-                Severity::Error,
+                Severity::Verdict,
                 "规模相对较大：特优农业类年产值不低于1亿元，韩阳镇2024年产值为9999.9999万元",
             )),
         },
@@ -149,7 +149,7 @@ fn every_criterion_at_its_boundary() {
             relaxed: false,
             finding: Some((
                 "standard.output",
-                Severity::Error,
+                Severity::Verdict,
                 "规模相对较大：即使适用放宽条件（地理标志），年产值也不得少于5000万元，韩阳镇2024年产值为4999.9999万元",
             )),
         },
@@ -166,7 +166,7 @@ fn every_criterion_at_its_boundary() {
             relaxed: false,
             finding: Some((
                 "standard.output",
-                Severity::Error,
+                Severity::Verdict,
                 "规模相对较大：特优农业类年产值不低于1亿元，韩阳镇2024年产值为7800万元",
             )),
         },
@@ -184,7 +184,7 @@ fn every_criterion_at_its_boundary() {
             relaxed: false,
             finding: Some((
                 "standard.output",
-                Severity::Error,
+                Severity::Verdict,
                 "规模相对较大：特优农业类年产值不低于1亿元，韩阳镇2024年产值为7800万元；虽有地理标志（永济芦笋），但市场占有率未达标，不能适用放宽条件",
             )),
         },
@@ -221,7 +221,7 @@ fn every_criterion_at_its_boundary() {
             relaxed: false,
             finding: Some((
                 "standard.market-share",
-                Severity::Error,
+                Severity::Verdict,
                 "市场占有率较高：主导产品占全运城市场10%以上，或全国拥有较大市场空间，卿头镇运城市场占有率为9.99%",
             )),
         },
@@ -257,7 +257,7 @@ fn every_criterion_at_its_boundary() {
             relaxed: false,
             finding: Some((
                 "standard.market-share",
-                Severity::Error,
+                Severity::Verdict,
                 "市场占有率较高：主导产品占全运城市场10%以上，或全国拥有较大市场空间，卿头镇全国市场空间的说明缺少依据",
             )),
         },
@@ -281,7 +281,7 @@ fn every_criterion_at_its_boundary() {
             relaxed: false,
             finding: Some((
                 "standard.employment",
-                Severity::Error,
+                Severity::Verdict,
                 "就业带动性强：应能够解决当地就业500人以上，卿头镇填报499人",
             )),
         },
@@ -312,7 +312,7 @@ fn every_criterion_at_its_boundary() {
             relaxed: false,
             finding: Some((
                 "standard.leading-enterprises",
-                Severity::Error,
+                Severity::Verdict,
                 "产业相对集中：主导产业应至少1家实力较强、行业知名的龙头企业，卿头镇填报0家",
             )),
         },

@@ -93,7 +93,7 @@ fn pasted_invisible_characters_are_removed_with_a_located_warning() {
     let output = build(
         &project.content(),
         &out,
-        &["--town", "qingtou", "--kind", "application"],
+        &["--town", "qingtou", "--kind", "application", "--details"],
     );
     let log = stderr(&output);
     let shown = Path::new(&project.content()).join("towns/qingtou.yaml");

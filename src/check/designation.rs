@@ -153,7 +153,7 @@ impl<'a> Measure<'a> {
             fail_severity: if cultivating {
                 Severity::Warning
             } else {
-                Severity::Error
+                Severity::Verdict
             },
             suffix: if cultivating {
                 "（培育阶段，仅作提示）"

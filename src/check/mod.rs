@@ -6,8 +6,9 @@
 //! application form's checklist.
 //!
 //! Boundaries are inclusive and exact (integer 元, basis points, whole people). A town that fails
-//! a criterion gets an error-severity `standard.*` finding when it applies for designation or is
-//! designated (`stage: 申报 / 已认定`), a warning when it is only being cultivated (`stage: 培育`).
+//! a criterion gets a verdict-severity `standard.*` finding when it applies for designation or is
+//! designated (`stage: 申报 / 已认定`): a verdict about the town, not an error in the data, which
+//! exits 0 unless `--fail-on-verdicts`; a warning when it is only being cultivated (`stage: 培育`).
 //! "关联配套企业在5家左右" is a judgement call and only ever warns.
 //!
 //! One file per subject: `designation` (the criteria), `units` (departments and towns named as
@@ -154,6 +155,10 @@ impl At<'_> {
         let d = match severity {
             Severity::Error => Diagnostic::error(file, line, column, rule, message),
             Severity::Warning => Diagnostic::warning(file, line, column, rule, message),
+            Severity::Verdict => Diagnostic {
+                severity: Severity::Verdict,
+                ..Diagnostic::error(file, line, column, rule, message)
+            },
         };
         let d = d.with_path(field);
         if hint.is_empty() {

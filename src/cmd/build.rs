@@ -7,7 +7,7 @@ use anyhow::bail;
 
 use crate::Exit;
 use crate::cli::{BuildArgs, FontArgs, Format, PdfStandardArg};
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Severity};
 use crate::model::OutputFormat;
 use crate::model::de::did_you_mean;
 use crate::pipeline::{Event, Options, Session, Summary};
@@ -24,9 +24,10 @@ pub fn run(args: &BuildArgs) -> anyhow::Result<Exit> {
     if json {
         print_json(&summary)?;
     } else {
-        print_summary(&summary, args.quiet, args.timings, &session.options.content);
+        print_summary(&summary, args, &session.options.content);
     }
-    Ok(if summary.has_errors() {
+    let short = args.fail_on_verdicts && summary.findings.iter().any(Diagnostic::is_verdict);
+    Ok(if summary.has_errors() || short {
         Exit::Failure
     } else {
         Exit::Success
@@ -248,8 +249,13 @@ fn print_json(summary: &Summary) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Prints findings, failures and the closing summary line.
-pub fn print_summary(summary: &Summary, quiet: bool, timings: bool, content: &Path) {
+/// Warnings printed one line each before the build points to `zyz check` for the rest.
+const WARNING_LINES: usize = 10;
+
+/// Prints what a person needs after a build, on one screen: errors in full (they block
+/// documents), failed documents, warnings one line each (in full with `--details`), the summary
+/// line, and last, where the eye lands, one line per town that falls short of the standard.
+pub fn print_summary(summary: &Summary, args: &BuildArgs, content: &Path) {
     let color = std::io::stderr().is_terminal();
     let source_of = |d: &Diagnostic| -> Option<String> {
         if d.line == 0 {
@@ -263,10 +269,8 @@ pub fn print_summary(summary: &Summary, quiet: bool, timings: bool, content: &Pa
             .cloned()
             .or_else(|| std::fs::read_to_string(&d.file).ok())
     };
-    for d in summary.findings.iter().chain(&summary.typst_warnings) {
-        if quiet && !d.is_error() {
-            continue;
-        }
+    let all = || summary.findings.iter().chain(&summary.typst_warnings);
+    for d in all().filter(|d| d.is_error() || (args.details && !args.quiet)) {
         eprint!("{}", d.render(source_of(d).as_deref(), color));
     }
     for (path, diagnostics) in &summary.failed {
@@ -275,28 +279,61 @@ pub fn print_summary(summary: &Summary, quiet: bool, timings: bool, content: &Pa
             eprint!("{}", d.render(source_of(d).as_deref(), color));
         }
     }
-    for path in &summary.removed {
-        if !quiet {
-            eprintln!("removed {path} (its town or document is gone from the content)");
+    if args.quiet {
+        return;
+    }
+    let warnings: Vec<&Diagnostic> = all().filter(|d| d.severity == Severity::Warning).collect();
+    if !args.details {
+        for d in warnings.iter().take(WARNING_LINES) {
+            let at = if d.line > 0 {
+                format!("{}:{}", d.file.display(), d.line)
+            } else {
+                d.file.display().to_string()
+            };
+            eprintln!("warning[{}]: {}  --> {at}", d.rule, d.message);
+        }
+        if warnings.len() > WARNING_LINES {
+            eprintln!("…另有 {} 条警告", warnings.len() - WARNING_LINES);
         }
     }
-    if timings {
+    for path in &summary.removed {
+        eprintln!("removed {path} (its town or document is gone from the content)");
+    }
+    if args.timings {
         eprint!(
             "time per stage, summed over documents:\n{}",
             summary.timings.report()
         );
     }
-    if !quiet {
+    print_closing(summary, &warnings, args.details);
+}
+
+/// The summary line, then the verdicts: one line per town that falls short of a criterion.
+fn print_closing(summary: &Summary, warnings: &[&Diagnostic], details: bool) {
+    let errors = summary.findings.iter().filter(|d| d.is_error()).count();
+    let look = if (errors > 0 || !warnings.is_empty()) && !details {
+        "; `zyz check` shows each finding with its line"
+    } else {
+        ""
+    };
+    eprintln!(
+        "{} built, {} up to date, {} removed, {} failed in {:.2} s ({errors} errors, {} warnings in the content{look})",
+        summary.built.len(),
+        summary.skipped,
+        summary.removed.len(),
+        summary.failed.len(),
+        summary.elapsed.as_secs_f64(),
+        warnings.len(),
+    );
+    let verdicts = crate::diag::verdict_lines(&summary.findings);
+    if !verdicts.is_empty() {
         eprintln!(
-            "{} built, {} up to date, {} removed, {} failed in {:.2} s ({} errors, {} warnings in the content)",
-            summary.built.len(),
-            summary.skipped,
-            summary.removed.len(),
-            summary.failed.len(),
-            summary.elapsed.as_secs_f64(),
-            summary.findings.iter().filter(|d| d.is_error()).count(),
-            summary.findings.iter().filter(|d| !d.is_error()).count(),
+            "认定标准：{} 个镇（街道）未达到（这是对镇的评价，不是数据错误；文档照常生成）：",
+            verdicts.len()
         );
+        for line in verdicts {
+            eprintln!("  {line}");
+        }
     }
 }
 

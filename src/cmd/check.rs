@@ -1,5 +1,7 @@
 //! `zyz check`: load the content, check it against the standards, print every finding and one
-//! verdict line per town. Exit 0 when there are no errors (warnings allowed), 1 when there are.
+//! verdict line per town. Exit 0 when there are no errors (warnings and verdicts allowed: a town
+//! short of a criterion is a verdict, not a data error), 1 when there are, or with
+//! `--fail-on-verdicts` when a town falls short.
 
 use std::io::{IsTerminal, Write};
 
@@ -36,6 +38,7 @@ pub fn check_dir(content: &std::path::Path) -> anyhow::Result<Checked> {
 pub fn run(args: &CheckArgs) -> anyhow::Result<Exit> {
     let checked = check_dir(&args.project.content)?;
     let errors = checked.findings.iter().filter(|d| d.is_error()).count();
+    let verdicts = checked.findings.iter().filter(|d| d.is_verdict()).count();
     let stdout = std::io::stdout();
     let color = stdout.is_terminal();
     let mut out = std::io::BufWriter::new(stdout.lock());
@@ -55,7 +58,7 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<Exit> {
     // The process ends right after this: freeing millions of small strings one by one would
     // only cost time (a tenth of a 10,000-town check).
     std::mem::forget(checked);
-    Ok(if errors > 0 {
+    Ok(if errors > 0 || (args.fail_on_verdicts && verdicts > 0) {
         Exit::Failure
     } else {
         Exit::Success
@@ -101,11 +104,15 @@ pub fn human(checked: &Checked, color: bool) -> String {
         );
     }
     let errors = checked.findings.iter().filter(|d| d.is_error()).count();
-    let warnings = checked.findings.len() - errors;
+    let short = checked.findings.iter().filter(|d| d.is_verdict()).count();
+    let warnings = checked.findings.len() - errors - short;
     s += &format!(
         "\n检查了 {} 个镇（街道）：{meets} 个符合认定标准，{fails} 个不符合，{} 个未能检查；{errors} 个错误，{warnings} 个警告\n",
         content.towns.len() + unloaded.len(),
         unloaded.len()
     );
+    for line in crate::diag::verdict_lines(&checked.findings) {
+        s += &format!("未达到认定标准：{line}\n");
+    }
     s
 }

@@ -34,7 +34,7 @@ pub fn run(args: &BuildArgs) -> anyhow::Result<Exit> {
 
     // the first build's errors (a selection that builds nothing) are usage errors: stop
     let summary = super::build::build_once(&session, args.quiet)?;
-    super::build::print_summary(&summary, args.quiet, args.timings, &content);
+    super::build::print_summary(&summary, args, &content);
 
     let (tx, rx) = mpsc::channel();
     let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
@@ -106,12 +106,7 @@ fn settle(rx: &mpsc::Receiver<Saved>, first: Saved) -> Vec<PathBuf> {
 /// One incremental build; errors are printed, never fatal.
 fn rebuild(session: &Session, args: &BuildArgs) {
     match super::build::build_once(session, args.quiet) {
-        Ok(summary) => super::build::print_summary(
-            &summary,
-            args.quiet,
-            args.timings,
-            &session.options.content,
-        ),
+        Ok(summary) => super::build::print_summary(&summary, args, &session.options.content),
         Err(err) => eprintln!("error: {err:#}"),
     }
 }

@@ -13,6 +13,7 @@ use serde_json::{Value, json};
 use super::changes::{Changes, Edit, Landing, at_cell};
 use crate::diag::Diagnostic;
 use crate::model::{self, Content, Loaded};
+use crate::plan::sheets::{Column, PROBLEM_COLUMNS, TASK_COLUMNS};
 
 /// What a finding says, without where the content folder is.
 type Key = (PathBuf, String, String, String);
@@ -127,10 +128,16 @@ fn at_landing(
             } else {
                 "number"
             };
-            let cell = l.cells.get(field).or_else(|| l.cells.get(default)).cloned();
-            let mut out = at_cell(cell.unwrap_or_default(), &d.rule, d.message.clone(), "");
+            let key = if l.cells.contains_key(field) {
+                field
+            } else {
+                default
+            };
+            let cell = l.cells.get(key).cloned().unwrap_or_default();
+            let hint = d.hint.as_deref().map(|h| sheet_hint(h, list, key, &cell));
+            let mut out = at_cell(cell, &d.rule, d.message.clone(), "");
             out.severity = d.severity;
-            out.hint = d.hint;
+            out.hint = hint;
             out
         }
         None => {
@@ -142,6 +149,44 @@ fn at_landing(
             d
         }
     }
+}
+
+/// A check's hint, written for the YAML (`加上 \`closed_on: YYYY-MM-DD\``, `把 status 改为 …`),
+/// said in the workbook's terms: the cell and the column headers (`在 K2 填写销号日期`).
+fn sheet_hint(hint: &str, list: &str, field: &str, cell: &str) -> String {
+    let columns: &[Column] = if list == "problems" {
+        &PROBLEM_COLUMNS
+    } else {
+        &TASK_COLUMNS
+    };
+    let header = |key: &str| columns.iter().find(|c| c.field == key).map(|c| c.header);
+    let at = cell.rsplit('!').next().unwrap_or(cell);
+    let here = header(field).unwrap_or("这一格");
+    if hint.starts_with("加上") {
+        return format!("在 {at} 填写{here}");
+    }
+    // `key: value` snippets and bare keys become the columns' headers
+    let mut out = String::new();
+    for (i, part) in hint.split('`').enumerate() {
+        let part = if i % 2 == 1 {
+            let key = part.split(':').next().unwrap_or(part).trim();
+            header(key).unwrap_or(part).to_owned()
+        } else {
+            part.to_owned()
+        };
+        out += &part;
+    }
+    let words: Vec<String> = out
+        .split_inclusive(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .map(|w| {
+            let (word, tail) = w.split_at(
+                w.trim_end_matches(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                    .len(),
+            );
+            format!("{}{tail}", header(word).unwrap_or(word))
+        })
+        .collect();
+    format!("{at}（{here}）：{}", words.concat())
 }
 
 /// `problems[3].closed_on` → (`problems`, 3, `closed_on`).
@@ -218,4 +263,32 @@ pub fn verify_drafts(
         out.push(d);
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hints_name_the_cell_and_column_not_the_yaml_key() {
+        let cell = "开张镇.xlsx!问题台账!K2";
+        assert_eq!(
+            sheet_hint(
+                "加上 `closed_on: YYYY-MM-DD`",
+                "problems",
+                "closed_on",
+                cell
+            ),
+            "在 K2 填写销号日期"
+        );
+        assert_eq!(
+            sheet_hint(
+                "整改完成后把 status 改为 已整改，再填销号日期",
+                "problems",
+                "closed_on",
+                cell
+            ),
+            "K2（销号日期）：整改完成后把 状态 改为 已整改，再填销号日期"
+        );
+    }
 }
