@@ -284,7 +284,7 @@ fn rewrite(from: &Path, to: &Path, part: &str, f: impl Fn(String) -> String) {
     let mut out = zip::ZipWriter::new(std::fs::File::create(to).unwrap());
     for i in 0..zip.len() {
         let mut entry = zip.by_index(i).unwrap();
-        let name = entry.name().to_owned();
+        let name = entry.name().unwrap().into_owned();
         let mut bytes = Vec::new();
         std::io::Read::read_to_end(&mut entry, &mut bytes).unwrap();
         if name == part {
