@@ -345,15 +345,15 @@ mod tests {
         assert_eq!(
             tags,
             [
-                "towns/k.yaml#tasks[0].lead",
                 "towns/k.yaml#tasks[0].deadline",
+                "towns/k.yaml#tasks[0].lead",
                 "towns/k.yaml#tasks[1].lead",
                 "towns/k.yaml#name"
             ]
         );
-        assert_eq!(fields[1].alias, "完成时限");
-        assert_eq!(fields[1].value, "2025-12-31");
-        assert_eq!(fields[1].shown, "2025年12月31日");
+        assert_eq!(fields[0].alias, "完成时限");
+        assert_eq!(fields[0].value, "2025-12-31");
+        assert_eq!(fields[0].shown, "2025年12月31日");
         assert_eq!(marked["doc"]["tasks"][0]["status"], json!("进行中（55%）"));
         let lead = marked["doc"]["tasks"][1]["lead"].as_str().unwrap();
         assert_eq!(strip(lead), "市工科局");
