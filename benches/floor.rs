@@ -126,7 +126,12 @@ fn cli_pass(
 ) -> anyhow::Result<(f64, f64)> {
     let dir = work.join("cli");
     std::fs::create_dir_all(&dir)?;
-    std::fs::copy(root.join("templates/gongwen.typ"), dir.join("gongwen.typ"))?;
+    // the gongwen package beside the sources, as `#import "gongwen/lib.typ"` finds it
+    std::fs::create_dir_all(dir.join("gongwen"))?;
+    for entry in std::fs::read_dir(root.join("templates/gongwen"))? {
+        let entry = entry?;
+        std::fs::copy(entry.path(), dir.join("gongwen").join(entry.file_name()))?;
+    }
     let mut local = Vec::new();
     for (i, f) in files.iter().enumerate() {
         let to = dir.join(format!("doc-{i:04}.typ"));

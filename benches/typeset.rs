@@ -16,7 +16,7 @@
 //!   `comemo::evict(10)` every 32 documents as the build does, printing VmRSS every 100 documents
 //!   and VmHWM at the end.
 //! - Then the full ~12-page document (`--full`, default N/4 documents) for pages per second.
-//! - Finally writes the first `--cli-cap` 4-page sources (with gongwen.typ beside them) to a temp
+//! - Finally writes the first `--cli-cap` 4-page sources (with the gongwen package beside them) to a temp
 //!   folder and runs `typst compile` once per document, one at a time and two at a time, with the
 //!   same fonts (bundled only) and PDF/A-2b, and prints the throughput ratios.
 //!
@@ -559,10 +559,15 @@ fn main() -> anyhow::Result<()> {
     // The typst CLI on the same sources.
     let typst = typst_cli()?;
     let dir = tempfile::tempdir()?;
-    std::fs::copy(
-        templates.join("gongwen.typ"),
-        dir.path().join("gongwen.typ"),
-    )?;
+    // the gongwen package beside the sources, as `#import "gongwen/lib.typ"` finds it
+    std::fs::create_dir_all(dir.path().join("gongwen"))?;
+    for entry in std::fs::read_dir(templates.join("gongwen"))? {
+        let entry = entry?;
+        std::fs::copy(
+            entry.path(),
+            dir.path().join("gongwen").join(entry.file_name()),
+        )?;
+    }
     let mut files = Vec::new();
     for (i, s) in sources.iter().enumerate() {
         let f = dir.path().join(format!("doc-{i:04}.typ"));

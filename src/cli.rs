@@ -49,7 +49,7 @@ pub struct ProjectArgs {
     /// The content folder (city.yaml, standards/, towns/).
     #[arg(long, default_value = "content", value_name = "DIR")]
     pub content: PathBuf,
-    /// The templates folder (*.typ.j2 and gongwen.typ).
+    /// The templates folder (*.typ.j2 and the gongwen package, gongwen/).
     #[arg(long, default_value = "templates", value_name = "DIR")]
     pub templates: PathBuf,
 }

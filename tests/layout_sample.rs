@@ -446,10 +446,10 @@ fn layout_findings_are_warnings_and_strict_layout_makes_them_errors() {
     let dir = tempfile::tempdir().unwrap();
     let templates = dir.path().join("templates");
     common::copy_dir(&common::repo().join("templates"), &templates);
-    let lib = templates.join("gongwen.typ");
+    let lib = templates.join("gongwen/page.typ");
     let text = std::fs::read_to_string(&lib).unwrap();
     let moved = text.replace("margins = (top: 37mm,", "margins = (top: 45mm,");
-    assert_ne!(text, moved, "gongwen.typ names its margins");
+    assert_ne!(text, moved, "gongwen/page.typ names its margins");
     std::fs::write(&lib, moved).unwrap();
     let run = |out: &str, strict: bool| {
         let mut args = vec![

@@ -153,15 +153,14 @@ fn fonts_are_embedded_subsets_and_the_pdf_is_pdfa_2b_with_chinese_metadata() {
     );
 }
 
-/// Renders `template` (a `.typ.j2` text over the project's gongwen.typ) with `context`, as the
+/// Renders `template` (a `.typ.j2` text over the project's gongwen package) with `context`, as the
 /// build does, and typesets it: the rendered source and the PDF.
 fn render_and_typeset(template: &str, context: serde_json::Value) -> (String, Pdf) {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::copy(
-        common::repo().join("templates/gongwen.typ"),
-        dir.path().join("gongwen.typ"),
-    )
-    .unwrap();
+    common::copy_dir(
+        &common::repo().join("templates/gongwen"),
+        &dir.path().join("gongwen"),
+    );
     std::fs::write(dir.path().join("t.typ.j2"), template).unwrap();
     let renderer = Renderer::new(dir.path(), &FONTS.typst_roles()).unwrap();
     let source = renderer.render("t.typ.j2", &context).unwrap();
@@ -190,7 +189,7 @@ fn hostile_values_appear_verbatim_and_nothing_is_executed() {
         "#panic(\"boom\")",
     ];
     let (_, pdf) = render_and_typeset(
-        "#import \"gongwen.typ\": *\n#show: gongwen.with(fonts: {{ fonts }}, date: datetime(year: 2025, month: 1, day: 1))\n{% for v in values %}{{ v }}\n\n{% endfor %}#table(columns: 1, [{{ values[0] }}])\n",
+        "#import \"gongwen/lib.typ\": *\n#show: gongwen.with(fonts: {{ fonts }}, date: datetime(year: 2025, month: 1, day: 1))\n{% for v in values %}{{ v }}\n\n{% endfor %}#table(columns: 1, [{{ values[0] }}])\n",
         serde_json::json!({ "values": hostile }),
     );
     let lines: Vec<String> = pdf.pages[0]
@@ -359,10 +358,10 @@ fn coverage_errors_name_the_field_and_character_and_fallbacks_warn() {
 }
 
 /// Renders `text` as one body paragraph through a `.typ.j2` template (so the render stage boxes
-/// its full-width marks) and typesets it with the project's gongwen.typ.
+/// its full-width marks) and typesets it with the project's gongwen package.
 fn rendered_paragraph(text: &str) -> Pdf {
     let (source, pdf) = render_and_typeset(
-        "#import \"gongwen.typ\": *\n#show: gongwen.with(punctuation: \"source\", fonts: {{ fonts }}, date: datetime(year: 2025, month: 1, day: 1))\n#set par(first-line-indent: 0pt)\n{{ text }}\n",
+        "#import \"gongwen/lib.typ\": *\n#show: gongwen.with(punctuation: \"source\", fonts: {{ fonts }}, date: datetime(year: 2025, month: 1, day: 1))\n#set par(first-line-indent: 0pt)\n{{ text }}\n",
         serde_json::json!({ "text": text }),
     );
     assert!(

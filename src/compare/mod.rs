@@ -234,7 +234,7 @@ pub fn write_redlines(
         label(new)
     );
     let preamble = format!(
-        "#import \"gongwen.typ\": redline-note\n#redline-note.update({})\n",
+        "#import \"gongwen/lib.typ\": redline-note\n#redline-note.update({})\n",
         crate::render::escape::typst_string(&note)
     );
     let mut written = Vec::new();

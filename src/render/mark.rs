@@ -2,7 +2,7 @@
 //! templates as one string whose removed and added characters are wrapped in private-use marks
 //! ([`deleted`], [`inserted`]). The formatter prints such a value as the new text with the removed
 //! characters kept in place and struck through and the added ones underlined (`#redline-del[…]`
-//! and `#redline-ins[…]`, defined in `gongwen.typ`); the `str` filter (code context: titles,
+//! and `#redline-ins[…]`, defined in `templates/gongwen/redline.typ`); the `str` filter (code context: titles,
 //! metadata) keeps only the new text. Values without marks are untouched.
 
 /// Opens and closes a deleted run.

@@ -3,7 +3,7 @@
 //! character pitch wide, so each line keeps exactly 28 cells as in the office's word processor.
 //!
 //! Typst itself trims such marks to half width at line ends and between neighbours (GB/T 15834
-//! style) and has no switch to turn that off. gongwen.typ can do the wrapping with a regex show rule
+//! style) and has no switch to turn that off. gongwen can do the wrapping with a regex show rule
 //! (`punctuation: "full"`, for hand-written documents), but that rule costs about a third of the
 //! layout time of a table-heavy document and fails on a paragraph with more than ~500 marks
 //! ("maximum grouping depth exceeded", e.g. the ranking report of 1,000 towns). Doing it here, once,
@@ -14,7 +14,7 @@
 use typst::syntax::{SyntaxKind, SyntaxNode};
 
 /// Marks whose ink sits on the left of the cell; no line may start with one. (The same sets are
-/// `_closing-marks` / `_opening-marks` in templates/gongwen.typ.)
+/// `_closing-marks` / `_opening-marks` in templates/gongwen/punct.typ.)
 pub const CLOSING: &[char] = &[
     '，', '。', '、', '；', '：', '？', '！', '）', '》', '」', '』', '】', '〕', '〗', '〉', '”',
     '’', '．',
@@ -125,19 +125,19 @@ mod tests {
 mod same_sets {
     use super::*;
 
-    /// The pass and gongwen.typ's `fw-*` helpers must agree on which marks are which.
+    /// The pass and gongwen's `fw-*` helpers (templates/gongwen/punct.typ) must agree on which marks are which.
     #[test]
     fn gongwen_lists_the_same_marks() {
         let gongwen = std::fs::read_to_string(concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/templates/gongwen.typ"
+            "/templates/gongwen/punct.typ"
         ))
         .unwrap();
         let set = |name: &str| -> String {
             let line = gongwen
                 .lines()
                 .find(|l| l.starts_with(&format!("#let {name} = \"")))
-                .unwrap_or_else(|| panic!("{name} in gongwen.typ"));
+                .unwrap_or_else(|| panic!("{name} in gongwen/punct.typ"));
             line.split('"').nth(1).unwrap().to_owned()
         };
         assert_eq!(set("_closing-marks"), CLOSING.iter().collect::<String>());

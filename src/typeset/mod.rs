@@ -83,7 +83,7 @@ pub struct Job {
 /// The process-wide typesetting engine.
 pub struct Typesetter {
     library: LazyHash<Library>,
-    /// The library of the DOCX target: HTML enabled, `sys.inputs.gongwen` = "docx" (gongwen.typ
+    /// The library of the DOCX target: HTML enabled, `sys.inputs.gongwen` = "docx" (gongwen
     /// then emits semantic elements; `export/docx/` writes them as WordprocessingML). Made on
     /// first use: a PDF-only build never makes it.
     docx_library: OnceLock<LazyHash<Library>>,
@@ -130,12 +130,53 @@ impl Typesetter {
             date: job.date,
             docx: false,
         };
-        let warned = typst::compile::<PagedDocument>(&world);
-        let warnings = self.convert(&world, &job.source_name, &warned.warnings);
+        self.compile_world(&world, &job.source_name)
+    }
+
+    /// Compiles the Typst file at `path` under the templates folder (e.g. `examples/notice.typ`)
+    /// as a document of its own, its imports resolved from where it is: a hand-written document
+    /// over the gongwen package, with no render stage in between (how the package's examples are
+    /// checked). `date` is `today()`; the file is read through the same sandbox as templates.
+    pub fn compile_file(
+        &self,
+        path: &Path,
+        date: Date,
+    ) -> Result<(PagedDocument, Vec<Diagnostic>), Vec<Diagnostic>> {
+        let shown = Path::new("templates").join(path);
+        let fail = |message: String| vec![Diagnostic::error(&shown, 0, 0, "typst", message)];
+        let vpath = VirtualPath::new(path.to_string_lossy())
+            .map_err(|err| fail(format!("not a path under the templates folder: {err}")))?;
+        let id = RootedPath::new(VirtualRoot::Project, vpath).intern();
+        let reader = DocWorld {
+            engine: self,
+            main: Source::new(*MAIN_ID, String::new()),
+            date,
+            docx: false,
+        };
+        let main = reader
+            .source(id)
+            .map_err(|err| fail(format!("cannot be read: {err}")))?;
+        let world = DocWorld {
+            engine: self,
+            main,
+            date,
+            docx: false,
+        };
+        self.compile_world(&world, &shown)
+    }
+
+    /// Compiles `world` into pages; diagnostics in its main source are shown at `source_name`.
+    fn compile_world(
+        &self,
+        world: &DocWorld,
+        source_name: &Path,
+    ) -> Result<(PagedDocument, Vec<Diagnostic>), Vec<Diagnostic>> {
+        let warned = typst::compile::<PagedDocument>(world);
+        let warnings = self.convert(world, source_name, &warned.warnings);
         match warned.output {
             Ok(document) => Ok((document, warnings)),
             Err(errors) => {
-                let mut all = self.convert(&world, &job.source_name, &errors);
+                let mut all = self.convert(world, source_name, &errors);
                 all.extend(warnings);
                 Err(all)
             }
@@ -143,7 +184,7 @@ impl Typesetter {
     }
 
     /// Compiles `job` for the DOCX target: the same source for Typst's HTML target, where
-    /// gongwen.typ emits its semantic elements. Only errors are returned (the HTML target warns
+    /// gongwen emits its semantic elements. Only errors are returned (the HTML target warns
     /// about every piece of page layout it leaves out, which is what the DOCX target wants).
     pub fn compile_docx(&self, job: &Job) -> Result<HtmlDocument, Vec<Diagnostic>> {
         let world = DocWorld {
@@ -184,7 +225,7 @@ impl Typesetter {
                 };
                 let (file, line, column) = match d.span.id() {
                     Some(id) => {
-                        let file = if id == *MAIN_ID {
+                        let file = if id == world.main.id() {
                             source_name.to_path_buf()
                         } else {
                             Path::new("templates").join(id.vpath().get_without_slash())
@@ -222,7 +263,7 @@ impl Typesetter {
     }
 }
 
-/// The standard library with Typst's HTML target and the input that turns gongwen.typ's DOCX
+/// The standard library with Typst's HTML target and the input that turns gongwen's DOCX
 /// elements on.
 fn docx_library() -> Library {
     let mut inputs = Dict::new();
@@ -233,7 +274,8 @@ fn docx_library() -> Library {
         .build()
 }
 
-/// The world of one document: its main source, the shared engine, its date.
+/// The world of one document: its main source (generated, under one fixed virtual path, or a
+/// file under the templates folder), the shared engine, its date.
 pub struct DocWorld<'a> {
     engine: &'a Typesetter,
     main: Source,
@@ -303,11 +345,11 @@ impl World for DocWorld<'_> {
     }
 
     fn main(&self) -> FileId {
-        *MAIN_ID
+        self.main.id()
     }
 
     fn source(&self, id: FileId) -> FileResult<Source> {
-        if id == *MAIN_ID {
+        if id == self.main.id() {
             return Ok(self.main.clone());
         }
         if let Some(cached) = self
@@ -332,7 +374,7 @@ impl World for DocWorld<'_> {
     }
 
     fn file(&self, id: FileId) -> FileResult<Bytes> {
-        if id == *MAIN_ID {
+        if id == self.main.id() {
             return Ok(Bytes::from_string(self.main.clone()));
         }
         self.read(id)

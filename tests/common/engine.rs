@@ -42,7 +42,7 @@ pub fn job(source: String) -> Job {
 /// A document on the gongwen layout with `body` as its markup.
 pub fn gongwen(body: &str) -> String {
     format!(
-        "#import \"gongwen.typ\": *\n#show: gongwen.with(fonts: {}, title: \"测试\", author: \"永济市人民政府办公室\", date: datetime(year: 2025, month: 3, day: 31))\n{body}\n",
+        "#import \"gongwen/lib.typ\": *\n#show: gongwen.with(fonts: {}, title: \"测试\", author: \"永济市人民政府办公室\", date: datetime(year: 2025, month: 3, day: 31))\n{body}\n",
         FONTS.typst_roles()
     )
 }

@@ -1,4 +1,4 @@
-//! DOCX export, the body: the HTML target's element tree (gongwen.typ's roles) walked block by
+//! DOCX export, the body: the HTML target's element tree (gongwen's roles) walked block by
 //! block and written as paragraphs — body text and headings here, the 版头 and title from
 //! `banner.rs`, the 附件说明, signature and 版记 from `closing.rs`, tables from `table.rs`, runs
 //! and pictures from `runs.rs`. Paragraphs are collected first (`sections.rs`) and written at the

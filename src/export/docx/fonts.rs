@@ -3,9 +3,9 @@
 use crate::export::Laid;
 use crate::typeset::fonts::Role;
 
-/// The east-Asian font of every role gongwen.typ sets text in: the role's first family in
+/// The east-Asian font of every role gongwen sets text in: the role's first family in
 /// `fonts.yaml` (installed here or not: the draft is opened elsewhere), the extra roles derived
-/// as gongwen.typ derives them.
+/// as gongwen derives them.
 #[derive(Debug, Clone)]
 pub(super) struct RoleFonts {
     pub title: String,

@@ -1,6 +1,6 @@
 //! Export stage, DOCX: an editable Word/WPS draft of the document, from the same source as the
 //! PDF. The typeset stage compiles the generated Typst source for Typst's HTML target, where
-//! gongwen.typ emits semantic elements (roles such as the issuing mark, 文号, title, headings,
+//! gongwen (docx.typ) emits semantic elements (roles such as the issuing mark, 文号, title, headings,
 //! tables, signature, 版记); `body.rs` walks that tree and writes it as WordprocessingML (with
 //! `banner.rs` the 版头 and title, `closing.rs` the 附件说明, signature and 版记, `table.rs`
 //! tables, `runs.rs` runs and pictures, `sections.rs` the sections and the document part, `tree.rs`

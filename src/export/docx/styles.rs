@@ -23,7 +23,7 @@ pub(super) fn chars(n: f64) -> i32 {
     (n * f64::from(TYPE_WIDTH) / 28.0).round() as i32
 }
 
-/// What the document's root element says about the whole document (gongwen.typ's settings).
+/// What the document's root element says about the whole document (gongwen's settings).
 #[derive(Debug, Clone)]
 pub(super) struct Config {
     /// The 版头 red as `RRGGBB`.

@@ -1,4 +1,4 @@
-//! DOCX export, tables: gongwen.typ's tables with the PDF's column widths, thin rules, the header
+//! DOCX export, tables: gongwen's tables with the PDF's column widths, thin rules, the header
 //! row repeated on every page (`w:tblHeader`) in the header face; the application's opinion boxes.
 
 use typst_html::{HtmlElement, tag};
@@ -189,7 +189,7 @@ fn write_cell(
     Ok(())
 }
 
-/// Table properties: fixed layout at `width`, centred, 0.5 pt rules, cell margins of gongwen.typ
+/// Table properties: fixed layout at `width`, centred, 0.5 pt rules, cell margins of gongwen
 /// (0.35 em across, 0.45 em down, at the table's text size).
 fn table_properties(xml: &mut Xml, width: i32, size: f64) {
     xml.open("w:tblPr", &[]);

@@ -42,7 +42,7 @@ fn colophon(args: &str) -> String {
 /// Typesets `markup` on the gongwen layout and checks it.
 fn measure(markup: &str) -> Vec<LayoutFinding> {
     let source = format!(
-        "#import \"gongwen.typ\": *\n#show: gongwen.with(fonts: {})\n{markup}\n",
+        "#import \"gongwen/lib.typ\": *\n#show: gongwen.with(fonts: {})\n{markup}\n",
         ENGINE.fonts().typst_roles()
     );
     let job = Job {
