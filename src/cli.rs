@@ -378,12 +378,20 @@ pub struct ExportArgs {
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
-    /// Returned workbooks (.xlsx), made by `zyz export sheets`.
-    #[arg(value_name = "FILE.xlsx", required = true)]
+    /// Returned workbooks (.xlsx), made by `zyz export sheets`, or returned Word drafts (.docx),
+    /// made by `zyz build --formats docx` (not both at once).
+    #[arg(value_name = "FILE.xlsx|FILE.docx", required = true)]
     pub files: Vec<PathBuf>,
     /// Print the changes as a diff of the YAML and write nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// Drafts: ignore tracked changes (read the text as it was before them).
+    #[arg(long)]
+    pub reject_tracked: bool,
+    /// Drafts: write the 意见采纳情况汇总表 (every field edit, template edit and comment) to this
+    /// workbook; a re-run keeps the 理由 filled in.
+    #[arg(long, value_name = "FILE.xlsx")]
+    pub summary: Option<PathBuf>,
     #[command(flatten)]
     pub project: ProjectArgs,
 }

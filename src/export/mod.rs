@@ -28,6 +28,16 @@ pub struct Laid<'a> {
     pub document: &'a PagedDocument,
     /// For turning Typst's diagnostics into ours.
     pub typesetter: &'a Typesetter,
+    /// The Word draft's source, when the document has one.
+    pub draft: Option<&'a DocxDraft>,
+}
+
+/// The Word draft's own source: the template rendered from the context with every value from
+/// the content marked with its source (render stage's `fields`), so the DOCX makes each a field;
+/// the PDF is made from the unmarked source.
+pub struct DocxDraft {
+    pub source: String,
+    pub fields: Vec<crate::render::fields::Field>,
 }
 
 /// One output format.

@@ -11,8 +11,9 @@ use typst_layout::PagedDocument;
 use super::{Finished, Session, Timings};
 use crate::archive::{self, FileEntry, Manifest, Staged};
 use crate::diag::Diagnostic;
-use crate::export::{self, Laid};
+use crate::export::{self, DocxDraft, Laid};
 use crate::plan::{Doc, Format};
+use crate::render::fields;
 use crate::typeset;
 
 impl Session {
@@ -25,12 +26,14 @@ impl Session {
         if let Some(hook) = &self.on_laid {
             hook(doc, &document, &warnings);
         }
+        let draft = self.draft(doc, &context)?;
         let laid = Laid {
             doc,
             context: &context,
             job: &job,
             document: &document,
             typesetter: &self.typesetter,
+            draft: draft.as_ref(),
         };
         let start = Instant::now();
         let pdf = typst_guarded(&job, &typ_path, || {
@@ -71,6 +74,7 @@ impl Session {
             job: &job,
             document: &document,
             typesetter: &self.typesetter,
+            draft: None,
         };
         let pdf = typst_guarded(&job, &typ_path, || {
             export::exporter(Format::Pdf).export(&laid)
@@ -95,6 +99,38 @@ impl Session {
         let (_, document, warnings) =
             self.lay_out(doc, context, preamble, &typ_path, &Timings::default())?;
         Ok((document, warnings))
+    /// The Word draft's source, for a document with a DOCX: the template rendered again from the
+    /// context with each value from the content marked with its source (the document's input
+    /// files read for their field paths).
+    fn draft(&self, doc: &Doc, context: &Value) -> Result<Option<DocxDraft>, Vec<Diagnostic>> {
+        if !doc.sidecars.iter().any(|s| s.format == Format::Docx) {
+            return Ok(None);
+        }
+        // the town's own file first: a value several files hold (`镇`) is taken from it
+        let own = |rel: &&std::path::PathBuf| {
+            doc.town.is_none() || rel.file_stem().and_then(|s| s.to_str()) != doc.town.as_deref()
+        };
+        let mut inputs: Vec<&std::path::PathBuf> = doc.inputs.iter().collect();
+        inputs.sort_by_key(own);
+        let sources: Vec<(String, String)> = inputs
+            .into_iter()
+            .filter_map(|rel| {
+                let text = std::fs::read_to_string(self.options.content.join(rel)).ok()?;
+                let name = rel
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy())
+                    .collect::<Vec<_>>()
+                    .join("/");
+                Some((name, text))
+            })
+            .collect();
+        let (marked, fields) = fields::mark(context, &sources);
+        let mut source = self
+            .renderer
+            .render(&doc.template, &marked)
+            .map_err(|d| vec![*d])?;
+        source.insert_str(0, fields::PREAMBLE);
+        Ok(Some(DocxDraft { source, fields }))
     }
 
     /// Renders the document's template and typesets the source into pages.

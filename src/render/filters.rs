@@ -9,7 +9,7 @@ use crate::model::{Date, Money};
 pub fn cn_date(value: &Value) -> Result<String, Error> {
     let text = value
         .as_str()
-        .map(str::to_owned)
+        .map(super::fields::strip)
         .unwrap_or_else(|| value.to_string());
     let date = Date::parse(&text).map_err(|(_, message, _)| {
         Error::new(ErrorKind::InvalidOperation, format!("cn_date: {message}"))
@@ -46,6 +46,7 @@ pub fn typst_str(value: &Value) -> Value {
         .as_str()
         .map(str::to_owned)
         .unwrap_or_else(|| value.to_string());
+    let text = super::fields::strip(&text);
     Value::from_safe_string(super::escape::typst_string(&super::mark::newest(&text)))
 }
 

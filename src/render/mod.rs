@@ -3,9 +3,12 @@
 //! Undefined values are errors (strict), and every interpolated value is escaped for Typst markup
 //! automatically (a custom auto-escape for `.typ.j2` files); numbers and booleans pass as they are.
 //! Filters: `cn_date`, `money`, `wenhao`, `str` (a Typst string literal for code context).
+//! For the Word draft the context's strings from the content carry their source ([`fields`]):
+//! they print as `#zyz-field(N)[…]`.
 //! Last, every full-width mark of the markup is boxed ([`punct`]).
 
 pub mod escape;
+pub mod fields;
 pub mod filters;
 pub mod mark;
 pub mod punct;
@@ -59,10 +62,17 @@ impl Renderer {
                 value.to_string()
             } else {
                 let text = value.to_string();
-                if mark::has_marks(&text) {
-                    mark::markup(&text, escape::markup)
+                let plain = |run: &str| {
+                    if mark::has_marks(run) {
+                        mark::markup(run, escape::markup)
+                    } else {
+                        escape::markup(run)
+                    }
+                };
+                if fields::has_fields(&text) {
+                    fields::markup(&text, plain)
                 } else {
-                    escape::markup(&text)
+                    plain(&text)
                 }
             };
             out.write_str(&text).map_err(Error::from)

@@ -1,4 +1,6 @@
-//! Stage `writeback`: returned fill-in workbooks (填报表) into the YAML, in place. `read` takes a
+//! Stage `writeback`: returned fill-in workbooks (填报表) and Word drafts (征求意见稿, `draft`,
+//! `drafts`: fields, tracked changes, comments; `summary`: the 意见采纳情况汇总表) into the YAML,
+//! in place; `package` opens either safely (bounds, no DTD, encrypted and truncated files named). `read` takes a
 //! workbook apart with calamine; `changes` matches its rows to problems and tasks and compares
 //! each value with the YAML and with the hash of what the workbook was made from (edits,
 //! conflicts); `yamledit` rewrites only the changed scalars of a town's file at their source
@@ -14,7 +16,11 @@
 
 mod changes;
 pub mod fix;
+pub mod draft;
+pub mod drafts;
+pub mod package;
 mod read;
+pub mod summary;
 mod verify;
 mod yamledit;
 
@@ -145,4 +151,93 @@ fn new_ids(
         }
     }
     out
+}
+
+/// What importing returned drafts would do.
+#[derive(Debug, Default)]
+pub struct DraftOutcome {
+    pub files: Vec<FileChange>,
+    pub findings: Vec<Diagnostic>,
+    /// Field edits, template edits and comments, in draft order (fields after the others).
+    pub items: Vec<drafts::Item>,
+    pub drafts: usize,
+}
+
+impl DraftOutcome {
+    pub fn has_errors(&self) -> bool {
+        self.findings.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// Reads the returned drafts and works out the edited YAML; writes nothing.
+pub fn import_drafts(
+    content_dir: &Path,
+    files: &[PathBuf],
+    reject_tracked: bool,
+) -> anyhow::Result<DraftOutcome> {
+    let loaded = model::load(content_dir)?;
+    let mut out = DraftOutcome {
+        drafts: files.len(),
+        ..DraftOutcome::default()
+    };
+    let read: Vec<_> = files
+        .par_iter()
+        .map(|f| draft::read(f, reject_tracked).map_err(|r| (f, r)))
+        .collect();
+    let mut returned = Vec::new();
+    for r in read {
+        match r {
+            Ok(d) => returned.push(d),
+            Err((f, r)) => out
+                .findings
+                .push(Diagnostic::error(f, 0, 0, r.rule, r.message).with_hint(r.hint)),
+        }
+    }
+    let changes = drafts::changes(&loaded.content, content_dir, &returned);
+    out.findings.extend(changes.findings);
+    out.items = changes.items;
+    let mut by_file: BTreeMap<PathBuf, Vec<(String, String)>> = BTreeMap::new();
+    for e in &changes.edits {
+        by_file
+            .entry(e.rel.clone())
+            .or_default()
+            .push((e.path.clone(), e.value.clone()));
+    }
+    let mut edited = BTreeMap::new();
+    for (rel, edits) in by_file {
+        let path = content_dir.join(&rel);
+        let old = std::fs::read_to_string(&path)?;
+        match yamledit::set_paths(&old, &edits) {
+            Ok(new) if new != old => {
+                edited.insert(rel.clone(), new.clone());
+                out.files.push(FileChange {
+                    rel,
+                    path,
+                    old,
+                    new,
+                });
+            }
+            Ok(_) => {}
+            Err((line, message)) => out.findings.push(
+                Diagnostic::error(
+                    &path,
+                    line,
+                    1,
+                    "import.in-place",
+                    format!("无法原地修改：{message}"),
+                )
+                .with_hint("把稿子中的改动手工写入这个文件"),
+            ),
+        }
+    }
+    if !out.has_errors() && !edited.is_empty() {
+        out.findings
+            .extend(verify::verify_drafts(&loaded, &edited, &changes.edits)?);
+    }
+    if out.has_errors() {
+        for item in &mut out.items {
+            item.adopted = false;
+        }
+    }
+    Ok(out)
 }

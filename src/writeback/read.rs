@@ -79,6 +79,10 @@ pub fn read(path: &Path) -> Result<Returned, Diagnostic> {
         || path.display().to_string(),
         |n| n.to_string_lossy().into(),
     );
+    // the package's size and shape first: a sheet filled down to row 8,000,000 is refused here,
+    // before calamine reads it whole
+    super::package::Package::open(path, "工作簿（.xlsx）", "xl/workbook.xml")
+        .map_err(|r| whole(path, r.rule, r.message, &r.hint))?;
     let mut book: Xlsx<_> = open_workbook(path).map_err(|e| {
         let hint = "导入 zyz export sheets 导出、填好后另存为 .xlsx 的工作簿";
         whole(
@@ -219,7 +223,7 @@ fn ymd(d: &ExcelDateTime) -> String {
 
 /// A date typed as text (`2025/10/1`, `2025.10.1`, `2025年10月1日`) as `2025-10-01`; anything
 /// else unchanged (the model's date parser then says what is wrong).
-fn date_text(s: &str) -> String {
+pub(super) fn date_text(s: &str) -> String {
     let parts: Vec<&str> = s
         .trim_end_matches('日')
         .split(['-', '/', '.', '年', '月'])

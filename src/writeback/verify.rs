@@ -229,6 +229,42 @@ fn intended(
     Some(value)
 }
 
+/// The findings the edits of returned drafts bring, at the draft field they came from (a finding
+/// on the line of an edited value, or under its path), else at the YAML file.
+pub fn verify_drafts(
+    before: &Loaded,
+    edited: &BTreeMap<PathBuf, String>,
+    edits: &[super::drafts::FieldEdit],
+) -> anyhow::Result<Vec<Diagnostic>> {
+    let root = &before.content.root;
+    let tmp = staged_copy(root, edited)?;
+    let after = model::load(tmp.path())?;
+    let old: HashSet<Key> = all_findings(before).iter().map(|d| key(d, root)).collect();
+    let mut out = Vec::new();
+    for mut d in all_findings(&after) {
+        let k = key(&d, tmp.path());
+        if old.contains(&k) {
+            continue;
+        }
+        let field = edits.iter().find(|e| {
+            e.rel == k.0 && (e.line == d.line || (!d.path.is_empty() && d.path == e.path))
+        });
+        match field {
+            Some(e) => {
+                d.message = format!("{}（{}:{}）", d.message, e.rel.display(), e.line);
+                d.file = PathBuf::from(&e.at);
+                d.line = 0;
+                d.column = 0;
+            }
+            None => {
+                d.file = root.join(d.file.strip_prefix(tmp.path()).unwrap_or(&d.file));
+            }
+        }
+        out.push(d);
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -51,6 +51,38 @@ pub fn apply(text: &str, edits: &[Edit], new_ids: &[String]) -> Result<String, (
     splice(text, splices).map_err(|at| (lines.line_of(at), "两处修改重叠".to_owned()))
 }
 
+/// The text with the scalars at field paths (`tasks[0].lead`) set, each in its own style.
+pub fn set_paths(text: &str, edits: &[(String, String)]) -> Result<String, (usize, String)> {
+    let tree = yaml::parse(text).map_err(|e| (e.pos.line, e.message))?;
+    let lines = LineIndex::new(text);
+    let mut splices = Vec::new();
+    for (path, value) in edits {
+        let node = at_path(&tree, path).ok_or_else(|| (0, format!("{path} 不在文件中")))?;
+        splices.push(replace_scalar(text, &lines, node, value)?);
+    }
+    splice(text, splices).map_err(|at| (lines.line_of(at), "两处修改重叠".to_owned()))
+}
+
+/// The node at exactly `path` (`tasks[0].lead`), every segment present (`Node::locate` stops
+/// at the deepest one there is).
+pub fn at_path<'t>(tree: &'t Node, path: &str) -> Option<&'t Node> {
+    let mut at = tree;
+    for part in path.split('.') {
+        let (key, rest) = part.split_once('[').unwrap_or((part, ""));
+        if !key.is_empty() {
+            at = at.get(key)?;
+        }
+        for index in rest.split('[').filter(|s| !s.is_empty()) {
+            let i: usize = index.trim_end_matches(']').parse().ok()?;
+            match &at.resolved().value {
+                Value::Seq(items) => at = items.get(i)?,
+                _ => return None,
+            }
+        }
+    }
+    Some(at)
+}
+
 /// `text` with the splices made, every other byte kept; the byte offset of a splice that
 /// overlaps an earlier one refuses them all.
 pub(super) fn splice(text: &str, mut splices: Vec<Splice>) -> Result<String, usize> {
@@ -203,7 +235,12 @@ fn replace_scalar(
         Some('|' | '>' | '[' | '{' | '&' | '*' | '!') => return Err(refuse()),
         _ => {
             let cut = rest.find(" #").unwrap_or(rest.len());
-            (Style::Plain, rest[..cut].trim_end().len())
+            // inside a flow mapping (`{year: 2025, value: 3亿元}`) the scalar ends before `,`/`}`
+            let len = match node.scalar() {
+                Some(own) if !own.is_empty() && rest.starts_with(own) => own.len(),
+                _ => rest[..cut].trim_end().len(),
+            };
+            (Style::Plain, len)
         }
     };
     // a plain scalar that goes on under its line is multi-line: refuse

@@ -1,22 +1,34 @@
 //! Export stage, DOCX: an editable Word/WPS draft of the document, from the same source as the
 //! PDF. The typeset stage compiles the generated Typst source for Typst's HTML target, where
 //! gongwen (docx.typ) emits semantic elements (roles such as the issuing mark, 文号, title, headings,
-//! tables, signature, 版记); `body.rs` writes that tree as WordprocessingML paragraphs, runs and
-//! tables, `styles.rs` the page setup in Word's own terms (A4, the 156 × 225 mm type area, the
-//! 22 × 28 document grid, styles per role with their east-Asian fonts, odd/even footers with a
-//! PAGE field). The package is deterministic: parts in a fixed order, dated the document date.
+//! tables, signature, 版记); `body.rs` walks that tree and writes it as WordprocessingML (with
+//! `banner.rs` the 版头 and title, `closing.rs` the 附件说明, signature and 版记, `table.rs`
+//! tables, `runs.rs` runs and pictures, `sections.rs` the sections and the document part, `tree.rs`
+//! reading the element tree); `styles.rs` the paragraph and run properties and styles per role
+//! with their east-Asian fonts (`fonts.rs`), `page.rs` the page setup in Word's own terms (A4, the
+//! 156 × 225 mm type area, the 22-line document grid, odd/even footers with a PAGE field). This
+//! file writes the package: deterministic, parts in a fixed order, dated the document date.
 //! Fonts are named, not embedded: the draft is for editing on the office's own machines.
 
+mod banner;
 mod body;
+mod closing;
+pub mod draft;
+mod fonts;
+mod page;
+mod runs;
+mod sections;
 mod styles;
 mod table;
+mod tree;
 
 use typst::model::Document as _;
 
 use super::xml::{Xml, zip_package};
 use super::{Exporter, Laid};
 use crate::diag::Diagnostic;
-use crate::typeset::fonts::Role;
+use fonts::RoleFonts;
+use styles::REL;
 
 /// The DOCX exporter.
 pub struct Docx;
@@ -27,7 +39,13 @@ impl Exporter for Docx {
     }
 
     fn export(&self, laid: &Laid) -> Result<Vec<u8>, Vec<Diagnostic>> {
-        let html = laid.typesetter.compile_docx(laid.job)?;
+        let html = match laid.draft {
+            Some(draft) => laid.typesetter.compile_docx(&crate::typeset::Job {
+                source: draft.source.clone(),
+                ..laid.job.clone()
+            })?,
+            None => laid.typesetter.compile_docx(laid.job)?,
+        };
         docx(laid, &html).map_err(|err| {
             let path = laid.job.source_name.with_extension("docx");
             vec![Diagnostic::error(path, 0, 0, "docx", err)]
@@ -35,49 +53,16 @@ impl Exporter for Docx {
     }
 }
 
-/// The east-Asian font of every role gongwen sets text in: the role's first family in
-/// `fonts.yaml` (installed here or not: the draft is opened elsewhere), the extra roles derived
-/// as gongwen derives them.
-#[derive(Debug, Clone)]
-pub(crate) struct RoleFonts {
-    pub title: String,
-    pub body: String,
-    pub heading1: String,
-    pub heading2: String,
-    pub number: String,
-}
-
-impl RoleFonts {
-    fn of(laid: &Laid) -> Self {
-        let roles = laid.typesetter.fonts().roles();
-        let first = |role| roles.families(role)[0].clone();
-        Self {
-            title: first(Role::Title),
-            body: first(Role::Body),
-            heading1: first(Role::Heading1),
-            heading2: first(Role::Heading2),
-            number: first(Role::Number),
-        }
-    }
-
-    /// The font of a heading level (and of a run-in heading of that level).
-    pub fn heading(&self, level: u8) -> &str {
-        match level {
-            1 => &self.heading1,
-            2 => &self.heading2,
-            _ => &self.body,
-        }
-    }
-}
-
 /// The package's bytes.
 fn docx(laid: &Laid, html: &typst_html::HtmlDocument) -> Result<Vec<u8>, String> {
     let fonts = RoleFonts::of(laid);
-    let written = body::write(html.root(), &fonts)?;
+    let fields = laid.draft.map_or(&[][..], |d| &d.fields[..]);
+    let written = body::write(html.root(), &fonts, fields)?;
+    let hidden = laid.draft.is_some();
     let mut parts = vec![
         (
             "[Content_Types].xml".to_owned(),
-            content_types(&written.media),
+            content_types(&written.media, hidden),
         ),
         ("_rels/.rels".to_owned(), package_rels()),
         ("docProps/core.xml".to_owned(), core(laid)),
@@ -90,13 +75,16 @@ fn docx(laid: &Laid, html: &typst_html::HtmlDocument) -> Result<Vec<u8>, String>
             "word/styles.xml".to_owned(),
             styles::styles(&fonts, &written.config),
         ),
-        ("word/settings.xml".to_owned(), styles::settings()),
+        ("word/settings.xml".to_owned(), page::settings()),
         (
             "word/_rels/document.xml.rels".to_owned(),
-            document_rels(&written.media),
+            document_rels(&written.media, hidden),
         ),
     ];
-    for (name, xml) in styles::footers(&written.config) {
+    if hidden {
+        parts.extend(hidden_parts(laid, &written.fields));
+    }
+    for (name, xml) in page::footers(&written.config) {
         parts.push((format!("word/{name}"), xml.into_bytes()));
     }
     for (name, png) in written.media {
@@ -107,9 +95,43 @@ fn docx(laid: &Laid, html: &typst_html::HtmlDocument) -> Result<Vec<u8>, String>
 }
 
 const RELS_NS: &str = "http://schemas.openxmlformats.org/package/2006/relationships";
-pub(super) const REL: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
 
-fn content_types(media: &[(String, Vec<u8>)]) -> Vec<u8> {
+/// The draft's hidden part (`draft.rs`) with its store item properties and relationship.
+fn hidden_parts(laid: &Laid, fields: &draft::Fields) -> Vec<(String, Vec<u8>)> {
+    let doc = std::path::Path::new(&laid.doc.path)
+        .with_extension("docx")
+        .to_string_lossy()
+        .into_owned();
+    let identity = draft::Identity {
+        doc: doc.clone(),
+        kind: laid.doc.kind,
+        town: laid.doc.town.as_deref(),
+        year: laid.doc.year,
+        inputs: &laid.doc.inputs_sha256,
+    };
+    let mut rels = Xml::new("Relationships", &[("xmlns", RELS_NS.into())]);
+    rels.leaf_empty(
+        "Relationship",
+        &[
+            ("Id", "rId1".into()),
+            ("Type", format!("{REL}/customXmlProps")),
+            ("Target", "itemProps1.xml".into()),
+        ],
+    );
+    vec![
+        (draft::DRAFT_PART.to_owned(), fields.part(&identity)),
+        (
+            "customXml/itemProps1.xml".to_owned(),
+            draft::item_props(&doc),
+        ),
+        (
+            "customXml/_rels/item1.xml.rels".to_owned(),
+            rels.finish("Relationships").into_bytes(),
+        ),
+    ]
+}
+
+fn content_types(media: &[(String, Vec<u8>)], hidden: bool) -> Vec<u8> {
     let ct = "application/vnd.openxmlformats-officedocument.wordprocessingml";
     let mut xml = Xml::new(
         "Types",
@@ -148,7 +170,11 @@ fn content_types(media: &[(String, Vec<u8>)]) -> Vec<u8> {
             "application/vnd.openxmlformats-officedocument.extended-properties+xml".into(),
         ),
     ];
-    for (part, ty) in parts {
+    let props = (
+        "/customXml/itemProps1.xml",
+        "application/vnd.openxmlformats-officedocument.customXmlProperties+xml".into(),
+    );
+    for (part, ty) in parts.into_iter().chain(hidden.then_some(props)) {
         xml.leaf_empty(
             "Override",
             &[("PartName", part.into()), ("ContentType", ty)],
@@ -188,8 +214,8 @@ fn package_rels() -> Vec<u8> {
 }
 
 /// The document part's relationships: styles, settings, the two footers, the pictures
-/// (`rIdImgN` as `body.rs` names them).
-fn document_rels(media: &[(String, Vec<u8>)]) -> Vec<u8> {
+/// (`rIdImgN` as `runs.rs` names them).
+fn document_rels(media: &[(String, Vec<u8>)], hidden: bool) -> Vec<u8> {
     let mut xml = Xml::new("Relationships", &[("xmlns", RELS_NS.into())]);
     let mut rel = |id: String, kind: &str, target: &str| {
         xml.leaf_empty(
@@ -211,6 +237,9 @@ fn document_rels(media: &[(String, Vec<u8>)]) -> Vec<u8> {
             "image",
             &format!("media/{name}"),
         );
+    }
+    if hidden {
+        rel("rIdDraft".into(), "customXml", "../customXml/item1.xml");
     }
     xml.finish("Relationships").into_bytes()
 }

@@ -3,8 +3,9 @@
 
 use typst_html::{HtmlElement, tag};
 
-use super::body::{Writer, attr, elements, role, write_para};
-use super::styles::{Ind, PITCH, PPr, RPr, chars};
+use super::runs::Inline;
+use super::styles::{Ind, PITCH, PPr, RPr, chars, write_para};
+use super::tree::{attr, elements, role};
 use crate::export::xml::Xml;
 
 /// One row: header or not, and its cells.
@@ -13,9 +14,8 @@ struct Row<'a> {
     cells: Vec<&'a HtmlElement>,
 }
 
-/// A table (`data-zyz` table or opinion).
-pub(super) fn write(writer: &mut Writer, el: &HtmlElement) -> Result<String, String> {
-    let width = writer.width();
+/// A table (`data-zyz` table or opinion) in a type area `width` twips wide.
+pub(super) fn write(inline: &mut Inline, width: i32, el: &HtmlElement) -> Result<String, String> {
     let size: f64 = attr(el, "data-size")
         .and_then(|s| s.parse().ok())
         .unwrap_or(16.0);
@@ -75,7 +75,7 @@ pub(super) fn write(writer: &mut Writer, el: &HtmlElement) -> Result<String, Str
                 plain_cell(row.header, align, size)
             };
             write_cell(
-                writer,
+                inline,
                 &mut xml,
                 cell,
                 widths.get(i).copied().unwrap_or(0),
@@ -169,7 +169,7 @@ fn opinion_cell(column: usize) -> CellFormat {
 }
 
 fn write_cell(
-    writer: &mut Writer,
+    inline: &mut Inline,
     xml: &mut Xml,
     cell: &HtmlElement,
     width: i32,
@@ -183,7 +183,7 @@ fn write_cell(
     );
     xml.leaf_empty("w:vAlign", &[("w:val", format.valign.into())]);
     xml.close("w:tcPr");
-    let runs = writer.runs(&cell.children, &format.rpr)?;
+    let runs = inline.runs(&cell.children, &format.rpr)?;
     write_para(xml, &format.ppr, &runs);
     xml.close("w:tc");
     Ok(())

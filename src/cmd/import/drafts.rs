@@ -1,0 +1,77 @@
+//! `zyz import FILE.docx…`: returned drafts. Lists every field edit (old, new, who and when, the
+//! YAML file and line), every template edit and comment (paragraph, field), checks the edited
+//! YAML, and writes it only when all is clean; `--summary` writes the 意见采纳情况汇总表.
+
+use super::{commit, diff, print_findings};
+use crate::Exit;
+use crate::cli::ImportArgs;
+use crate::writeback::drafts::{Item, ItemKind};
+use crate::writeback::{self, summary};
+
+/// Entry point for drafts.
+pub fn run(args: &ImportArgs) -> anyhow::Result<Exit> {
+    let outcome =
+        writeback::import_drafts(&args.project.content, &args.files, args.reject_tracked)?;
+    print!("{}", listing(&outcome.items));
+    let errors = print_findings(&outcome.findings);
+    if let Some(path) = &args.summary {
+        summary::write(path, &outcome.items)?;
+        eprintln!("wrote {} ({} items)", path.display(), outcome.items.len());
+    }
+    if errors > 0 {
+        eprintln!("{errors} errors: nothing written (改正后重新导入；未写入任何文件)");
+        return Ok(Exit::Failure);
+    }
+    if args.dry_run {
+        print!("{}", diff(&outcome.files));
+        eprintln!(
+            "{} files would change ({} drafts; --dry-run: nothing written)",
+            outcome.files.len(),
+            outcome.drafts
+        );
+        return Ok(Exit::Success);
+    }
+    commit(&outcome.files)?;
+    eprintln!(
+        "{} files updated from {} drafts",
+        outcome.files.len(),
+        outcome.drafts
+    );
+    Ok(Exit::Success)
+}
+
+/// One line per item: `字段修改`, `模板修改` or `批注`, where, what, who and when.
+fn listing(items: &[Item]) -> String {
+    let mut out = String::new();
+    for item in items {
+        let who = if item.date.is_empty() {
+            item.who.clone()
+        } else {
+            format!("{}，{}", item.who, item.date)
+        };
+        let line = match item.kind {
+            ItemKind::Field => {
+                let source = item
+                    .source
+                    .as_ref()
+                    .map(|(f, l)| format!(" → {}:{l}", f.display()))
+                    .unwrap_or_default();
+                format!(
+                    "字段修改 {}：{}：「{}」→「{}」（{who}）{source}",
+                    item.draft, item.place, item.original, item.proposal
+                )
+            }
+            ItemKind::Template => format!(
+                "模板修改 {}：{}：{}（{who}）",
+                item.draft, item.place, item.proposal
+            ),
+            ItemKind::Comment => format!(
+                "批注 {}：{}：「{}」（{who}）",
+                item.draft, item.place, item.proposal
+            ),
+        };
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out
+}
