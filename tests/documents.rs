@@ -85,7 +85,7 @@ fn every_kind_is_built_and_in_the_manifest() {
     let follow_ups = ["reminder", "circular"];
     for kind in zyz::plan::KINDS.iter().filter(|k| !follow_ups.contains(k)) {
         assert!(
-            docs.iter().any(|d| d["kind"] == kind),
+            docs.iter().any(|d| d["kind"] == *kind),
             "no {kind} in the manifest"
         );
     }

@@ -99,6 +99,8 @@ impl Session {
         let (_, document, warnings) =
             self.lay_out(doc, context, preamble, &typ_path, &Timings::default())?;
         Ok((document, warnings))
+    }
+
     /// The Word draft's source, for a document with a DOCX: the template rendered again from the
     /// context with each value from the content marked with its source (the document's input
     /// files read for their field paths).
