@@ -195,7 +195,10 @@ impl Session {
         if let Err(err) = committed {
             return Event::Failed {
                 path: doc.path.clone(),
-                diagnostics: vec![super::make::write_error(&self.options.out.join(&doc.path), &err)],
+                diagnostics: vec![super::make::write_error(
+                    &self.options.out.join(&doc.path),
+                    &err,
+                )],
             };
         }
         manifest.documents.push(Entry {

@@ -15,9 +15,9 @@
 )]
 
 mod changes;
-pub mod fix;
 pub mod draft;
 pub mod drafts;
+pub mod fix;
 pub mod package;
 mod read;
 pub mod summary;
