@@ -290,12 +290,15 @@ struct Ctx<'a, 'i> {
     del: Option<Node<'a, 'i>>,
 }
 
+/// The field a comment starts in: its number and its tag, when inside one.
+type Anchor = (Option<u32>, Option<String>);
+
 #[derive(Default)]
 struct Walker {
     occurrences: Vec<Occurrence>,
     outside: Vec<Outside>,
     /// Comment id → (paragraph, field it starts in).
-    anchors: BTreeMap<String, (usize, Option<(Option<u32>, Option<String>)>)>,
+    anchors: BTreeMap<String, (usize, Option<Anchor>)>,
     /// Each paragraph's text, accepted and rejected.
     paragraphs: Vec<String>,
     rejected: Vec<String>,

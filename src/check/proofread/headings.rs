@@ -24,7 +24,7 @@ fn cn_text(n: u32) -> String {
     match n {
         1..=10 => d(n).to_string(),
         11..=19 => format!("十{}", d(n - 10)),
-        _ if n % 10 == 0 => format!("{}十", d(n / 10)),
+        _ if n.is_multiple_of(10) => format!("{}十", d(n / 10)),
         _ => format!("{}十{}", d(n / 10), d(n % 10)),
     }
 }

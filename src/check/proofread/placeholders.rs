@@ -16,6 +16,6 @@ pub(super) fn matching(text: &str, field: impl Fn() -> String) -> Option<&'stati
         .placeholders
         .iter()
         .filter(|p| p.text == trimmed)
-        .find(|p| p.fields.is_empty() || p.fields.iter().any(|f| *f == bare))
+        .find(|p| p.fields.is_empty() || p.fields.contains(&bare))
         .map(|p| p.text.as_str())
 }

@@ -161,7 +161,7 @@ fn quotes(cs: &Chars, out: &mut Vec<Hit>) {
     if !chinese {
         return;
     }
-    let paired = at.len() % 2 == 0;
+    let paired = at.len().is_multiple_of(2);
     for (n, &i) in at.iter().enumerate() {
         let hit = Hit::new(
             "proofread.halfwidth",

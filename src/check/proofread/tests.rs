@@ -8,12 +8,11 @@ use super::*;
 use crate::model::proofread::{Verbatim, WordPair};
 use crate::model::yaml::parse;
 
-/// (rule, line, column, suggested text, severity) of every finding in `src` as `rel`.
-fn run_as(
-    office: &Proofread,
-    rel: &str,
-    src: &str,
-) -> (Vec<(String, usize, usize, Option<String>, Severity)>, usize) {
+/// One finding as the tests compare it: (rule, line, column, suggested text, severity).
+type Found = (String, usize, usize, Option<String>, Severity);
+
+/// Every finding in `src` as `rel`, and how many were silenced.
+fn run_as(office: &Proofread, rel: &str, src: &str) -> (Vec<Found>, usize) {
     let tree = parse(src).unwrap();
     let pr = Proofreader::new(office);
     let found = pr.inspect(Path::new(rel), &Path::new("content").join(rel), &tree, src);
