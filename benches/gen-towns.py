@@ -66,6 +66,14 @@ def main():
         p = os.path.join(src, name)
         if os.path.isfile(p):
             shutil.copy(p, out)
+    # the sample's city-wide clusters and the yearly report's targets name the sample's towns,
+    # which generated content does not have
+    city = os.path.join(out, "city.yaml")
+    if os.path.isfile(city):
+        text = open(city, encoding="utf-8").read()
+        for key in ("clusters", "annual_report"):
+            text = re.sub(r"(?m)^%s:\n(?:[ #].*\n|\n)*" % key, "", text)
+        open(city, "w", encoding="utf-8").write(text)
     if os.path.isdir(os.path.join(src, "standards")):
         shutil.copytree(os.path.join(src, "standards"), os.path.join(out, "standards"), dirs_exist_ok=True)
 

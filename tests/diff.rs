@@ -462,7 +462,7 @@ fn zyz_text_reads_the_ofd_files_as_drawn() {
         lines[..2],
         [
             "开张冬枣专业镇2025年度行动计划",
-            "为落实《永济市促进专业镇高质量发展行动计划"
+            "为落实《永济市促进专业镇高质量发展行动计划（2024-"
         ]
     );
     if Command::new("pdftotext").arg("-v").output().is_err() {

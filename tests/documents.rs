@@ -229,7 +229,13 @@ fn applications_write_money_as_offices_do() {
 #[test]
 fn town_plans_have_targets_tasks_and_the_responsibility_list() {
     let content = loaded();
-    for town in content.towns.iter().filter(|t| !t.tasks.is_empty()) {
+    // a town at 培育 gets a cultivation plan instead (tests/cycle.rs)
+    let cultivating = |t: &&zyz::model::Town| t.designation.stage == zyz::model::Stage::Cultivating;
+    for town in content
+        .towns
+        .iter()
+        .filter(|t| !t.tasks.is_empty() && !cultivating(t))
+    {
         let t = text(&format!("2025/towns/{}/action-plan.pdf", town.id));
         assert!(
             t.contains("年度目标") && t.contains("重点任务"),

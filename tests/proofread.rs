@@ -63,6 +63,7 @@ fn the_shipped_sample_proofreads_clean_but_for_verbatim_text() {
     places.dedup();
     let expected = [
         "content/city.yaml departments[4].short[0] proofread.halfwidth",
+        "content/city.yaml annual_report.targets[1].text proofread.range",
         "content/plan.yaml subtitle proofread.range",
         "content/plan.yaml goals[1] proofread.range",
         "content/plan.yaml headings[0].tasks[0].lead[4] proofread.halfwidth",

