@@ -169,8 +169,13 @@ def check_text(ofd, pdf, problems):
             at = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
             problems.append(f"page {n} text differs at {at}: ofdkit {a[at:at + 30]!r} / "
                             f"pdftotext -raw {b[at:at + 30]!r}")
+    # pdftotext's layout mode drops a hyphen that ends a line (a range such as 2024-2025 may
+    # break after its hyphen): hyphens are compared in the raw text above, not here
+    def chars(t):
+        return sorted(c for c in squash(t) if c != "-")
+
     for n, (a, b) in enumerate(zip(reading, layout), 1):
-        if sorted(squash(a)) != sorted(squash(b)):
+        if chars(a) != chars(b):
             problems.append(f"page {n}: ofdkit's page text and pdftotext's differ in characters")
 
 
