@@ -42,25 +42,32 @@ pub fn run(args: &ImportArgs) -> anyhow::Result<Exit> {
     }
     let outcome = writeback::import(&args.project.content, &args.files)?;
     let errors = print_findings(&outcome.findings);
+    let sources = format!("{} workbooks", outcome.books);
+    finish(&outcome.files, errors, args.dry_run, &sources)
+}
+
+/// The end of both imports: nothing written when there are errors; else the changed files shown
+/// (`--dry-run`) or written. `sources` says what was read ("3 workbooks", "2 drafts").
+pub(super) fn finish(
+    files: &[FileChange],
+    errors: usize,
+    dry_run: bool,
+    sources: &str,
+) -> anyhow::Result<Exit> {
     if errors > 0 {
         eprintln!("{errors} errors: nothing written (改正后重新导入；未写入任何文件)");
         return Ok(Exit::Failure);
     }
-    if args.dry_run {
-        print!("{}", diff(&outcome.files));
+    if dry_run {
+        print!("{}", diff(files));
         eprintln!(
-            "{} files would change ({} workbooks; --dry-run: nothing written)",
-            outcome.files.len(),
-            outcome.books
+            "{} files would change ({sources}; --dry-run: nothing written)",
+            files.len()
         );
         return Ok(Exit::Success);
     }
-    commit(&outcome.files)?;
-    eprintln!(
-        "{} files updated from {} workbooks",
-        outcome.files.len(),
-        outcome.books
-    );
+    commit(files)?;
+    eprintln!("{} files updated from {sources}", files.len());
     Ok(Exit::Success)
 }
 

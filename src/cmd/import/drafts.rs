@@ -2,7 +2,7 @@
 //! YAML file and line), every template edit and comment (paragraph, field), checks the edited
 //! YAML, and writes it only when all is clean; `--summary` writes the 意见采纳情况汇总表.
 
-use super::{commit, diff, print_findings};
+use super::print_findings;
 use crate::Exit;
 use crate::cli::ImportArgs;
 use crate::writeback::drafts::{Item, ItemKind};
@@ -18,26 +18,8 @@ pub fn run(args: &ImportArgs) -> anyhow::Result<Exit> {
         summary::write(path, &outcome.items)?;
         eprintln!("wrote {} ({} items)", path.display(), outcome.items.len());
     }
-    if errors > 0 {
-        eprintln!("{errors} errors: nothing written (改正后重新导入；未写入任何文件)");
-        return Ok(Exit::Failure);
-    }
-    if args.dry_run {
-        print!("{}", diff(&outcome.files));
-        eprintln!(
-            "{} files would change ({} drafts; --dry-run: nothing written)",
-            outcome.files.len(),
-            outcome.drafts
-        );
-        return Ok(Exit::Success);
-    }
-    commit(&outcome.files)?;
-    eprintln!(
-        "{} files updated from {} drafts",
-        outcome.files.len(),
-        outcome.drafts
-    );
-    Ok(Exit::Success)
+    let sources = format!("{} drafts", outcome.drafts);
+    super::finish(&outcome.files, errors, args.dry_run, &sources)
 }
 
 /// One line per item: `字段修改`, `模板修改` or `批注`, where, what, who and when.
