@@ -83,8 +83,14 @@ for i in range(saves):
 n = len(series)
 first, last = series[: n // 4], series[-(n // 4):]
 avg = lambda xs: sum(xs) / len(xs)
+# the trend: the least-squares slope of RSS over the saves of the second half (the first builds
+# fill Typst's cache and the allocator's pools)
+half = list(enumerate(series))[n // 2:]
+mx = avg([i for i, _ in half]); my = avg([r for _, r in half])
+slope = sum((i - mx) * (r - my) for i, r in half) / sum((i - mx) ** 2 for i, _ in half)
 print(f"RSS after save 1: {series[0]} MB; after save {n}: {series[-1]} MB; max {max(series)} MB; "
-      f"mean of the first quarter {avg(first):.0f} MB, of the last quarter {avg(last):.0f} MB")
+      f"mean of the first quarter {avg(first):.0f} MB, of the last quarter {avg(last):.0f} MB; "
+      f"trend over the second half {slope * 100:+.1f} MB per 100 saves")
 EOF
 kill "$PID"; wait "$PID" 2>/dev/null || true
 

@@ -101,14 +101,36 @@ fn every_page_shows_what_the_office_checks() {
     let html = page.text();
     assert!(html.contains(&format!("共{pages}页")), "page count");
     assert_eq!(html.matches("<figure class=\"page\"").count(), pages);
-    let src = html.split("<img src=\"").nth(1).unwrap();
+    // each page's drawing inline, the glyph outlines it uses once in the hidden <svg>
+    assert_eq!(html.matches("<div class=\"sheet\"").count(), pages);
+    let uses = html.matches("xlink:href=\"#g").count();
+    let outlines = html.matches("<symbol id=\"g").count();
+    assert!(
+        outlines > 100 && uses > outlines,
+        "{outlines} outlines, {uses} uses"
+    );
+    let src = html.split("data-src=\"").nth(1).unwrap();
     let src = &src[..src.find('"').unwrap()]
         .replace("&amp;", "&")
         .replace("&#x2f;", "/");
+    // the whole SVG of a page (glyph outlines put back) and its drawing alone
     let svg = serve.get(src);
     assert_eq!(svg.status, 200, "{src}");
     assert_eq!(svg.header("content-type"), Some("image/svg+xml"));
-    assert!(svg.text().starts_with("<svg"));
+    let whole = svg.text();
+    assert!(whole.starts_with("<svg") && whole.contains("<symbol id=\"g"));
+    let drawing = serve.get(&format!("{src}&part=body")).text();
+    assert!(drawing.starts_with("<svg") && !drawing.contains("<symbol"));
+    assert!(
+        drawing.len() * 3 < whole.len(),
+        "{} of {}",
+        drawing.len(),
+        whole.len()
+    );
+    let first = &drawing[drawing.find("xlink:href=\"#").unwrap() + 13..];
+    let id = &first[..first.find('"').unwrap()];
+    let asked = serve.get(&format!("/glyphs?ids={id}")).text();
+    assert_eq!(asked.matches("<symbol").count(), 1, "{asked}");
     assert!(html.contains("卿头镇"), "the pages' text layer");
     assert!(html.contains("修改对照"));
 

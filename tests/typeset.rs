@@ -371,27 +371,28 @@ fn rendered_paragraph(text: &str) -> Pdf {
     pdf
 }
 
-#[test]
-#[ignore = "superseded by issue 26 §4: a run of closing marks (）、 。”) now takes half a cell each plus half a cell after it (CLREQ), so this line holds 29 characters; to be rewritten for the new spacing"]
-fn full_width_marks_each_take_one_cell_of_the_28_character_grid() {
-    // Marks Typst would set half width: a closing mark ending the line, neighbouring marks
-    // (。” and ）、), an opening mark after a closing one. Each line is 28 cells.
-    let line = "推动（产业）、集群成链。”打造“知名”品牌（强化）要素，";
-    assert_eq!(line.chars().count(), 28);
-    let pdf = rendered_paragraph(&line.repeat(3));
+/// The glyphs of a rendered paragraph's first line, and the grid's pitch (156 mm / 28 cells).
+fn first_line(text: &str) -> (Vec<common::pdf::Glyph>, String, f64) {
+    let pdf = rendered_paragraph(text);
     let page = &pdf.pages[0];
     let lines = page.lines();
-    assert_eq!(
-        lines[0].text.replace(' ', ""),
-        line,
-        "the first line holds exactly the 28 cells: {lines:#?}"
-    );
-    let pitch = 156.0 / 28.0;
     let first: Vec<_> = page
         .glyphs
         .iter()
         .filter(|g| (g.baseline - lines[0].baseline).abs() < 0.5)
+        .cloned()
         .collect();
+    (first, lines[0].text.replace(' ', ""), 156.0 / 28.0)
+}
+
+#[test]
+fn a_full_width_mark_standing_alone_takes_one_cell_of_the_28_character_grid() {
+    // Marks Typst would set half width, none next to another mark: a closing mark ending the
+    // line, closing marks before text, opening marks after text. Each line is 28 cells.
+    let line = "要推动产业，集群成链。打造“知名”品牌（强化）要素保障，";
+    assert_eq!(line.chars().count(), 28);
+    let (first, text, pitch) = first_line(&line.repeat(3));
+    assert_eq!(text, line, "the first line holds exactly the 28 cells");
     assert_eq!(first.len(), 28);
     for (i, g) in first.iter().enumerate() {
         // a closing mark sits at its cell's left edge, an opening one at its right edge (the
@@ -404,6 +405,34 @@ fn full_width_marks_each_take_one_cell_of_the_28_character_grid() {
             mm(g.x)
         );
     }
+}
+
+#[test]
+fn a_run_of_two_closing_marks_takes_one_and_a_half_cells() {
+    // CLREQ's compression of adjacent marks (issue 26 §4): in “）、” and “。”” each mark takes
+    // half a cell and the run half a cell after it, so the two runs of this line give back one
+    // cell and the first line holds 29 characters; the text after each run sits half a cell
+    // earlier than on the plain grid.
+    let line = "推动（产业）、集群成链。”打造“知名”品牌（强化）要素，";
+    let (first, text, pitch) = first_line(&line.repeat(3));
+    assert_eq!(text.chars().count(), 29, "{text}");
+    assert!(text.starts_with(line), "{text}");
+    let chars: Vec<char> = text.chars().collect();
+    let closing = |c: char| "）、。”，".contains(c);
+    let mut shift = 0.0;
+    for (i, g) in first.iter().enumerate() {
+        if i > 0 && closing(chars[i]) && closing(chars[i - 1]) {
+            shift += 0.5;
+        }
+        let cell = 28.0 + (i as f64 - shift) * pitch;
+        assert!(
+            (mm(g.x) - cell).abs() < 0.15,
+            "glyph {i} ({}) starts at {:.2} mm, not {cell:.2} mm",
+            g.text,
+            mm(g.x)
+        );
+    }
+    assert_eq!(shift, 1.0, "two runs on the line");
 }
 
 #[test]

@@ -25,7 +25,7 @@ const COOKIE: &str = "zyz_token";
 pub fn bind(host: IpAddr, port: u16) -> anyhow::Result<(Server, SocketAddr)> {
     for candidate in port..port.saturating_add(PORTS_TRIED) {
         let addr = SocketAddr::new(host, candidate);
-        match TcpListener::bind(addr) {
+        match listen(addr) {
             Ok(listener) => {
                 if candidate != port {
                     eprintln!("port {port} is taken; using {candidate}");
@@ -43,6 +43,22 @@ pub fn bind(host: IpAddr, port: u16) -> anyhow::Result<(Server, SocketAddr)> {
         "ports {port} to {} are all taken (hint: --port N)",
         port.saturating_add(PORTS_TRIED - 1)
     )
+}
+
+/// A listening socket whose connections send each write at once (`TCP_NODELAY`, which accepted
+/// sockets take from it). tiny_http writes a reply's head and its body separately: with Nagle's
+/// algorithm the body waited for the browser's delayed acknowledgement, 40 ms a reply once the
+/// connection was warm, twice on every redraw after a save.
+fn listen(addr: SocketAddr) -> io::Result<TcpListener> {
+    use socket2::{Domain, Protocol, Socket, Type};
+    let socket = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))?;
+    socket.set_tcp_nodelay(true)?;
+    // as std's `TcpListener::bind` does on Unix: a restarted server takes its port back at once
+    #[cfg(unix)]
+    socket.set_reuse_address(true)?;
+    socket.bind(&addr.into())?;
+    socket.listen(128)?;
+    Ok(socket.into())
 }
 
 /// What every request is checked against.
@@ -228,6 +244,7 @@ fn route(state: &State, asked: &Asked) -> Reply {
         "/due" => pages.due(),
         "/register" => pages.register(),
         "/check" => pages.check(),
+        "/glyphs" => pages.glyphs(),
         _ => {
             if let Some(id) = path.strip_prefix("/town/") {
                 pages.town(id)

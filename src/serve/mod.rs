@@ -6,11 +6,13 @@
 //! an access token), answers GET alone and writes nothing.
 //!
 //! One file per concern: `state` (the snapshot of the last build), `svg` (pages drawn),
+//! `glyphs` (their glyph outlines, sent once),
 //! `http` (listening, the checks every request passes, routing), `files` (the downloads and the
 //! embedded assets), `live` (the event stream), `view` (the facts the pages show) and one file per
 //! page family under `pages/`.
 
 mod files;
+mod glyphs;
 mod http;
 mod live;
 mod pages;
@@ -44,7 +46,14 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<Exit> {
             if let Some(state) = hook_cell.get().and_then(std::sync::Weak::upgrade)
                 && state.is_open(&doc.path)
             {
-                let pages = svg::Pages::draw(&doc.inputs_sha256, document, warnings);
+                let before = state.pages.latest(&doc.path);
+                let pages = svg::Pages::draw(
+                    &doc.inputs_sha256,
+                    document,
+                    warnings,
+                    before.as_deref(),
+                    &state.pages.glyphs,
+                );
                 state.pages.put(&doc.path, Arc::new(pages));
                 state.drawn(&doc.path, &doc.inputs_sha256);
             }

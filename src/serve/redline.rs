@@ -11,6 +11,7 @@ use crate::diag::Diagnostic;
 use crate::pipeline::Session;
 use crate::plan::Doc;
 
+use super::glyphs::Glyphs;
 use super::svg::Pages;
 
 /// The kept redlines: (document path, its version, HEAD's commit) → the pages.
@@ -22,7 +23,7 @@ static KEPT: Mutex<Kept> = Mutex::new(Vec::new());
 const KEEP: usize = 4;
 
 /// The 修改对照稿 of `doc` against HEAD, drawn.
-pub fn draw(session: &Session, doc: &Doc) -> Result<Arc<Pages>, Vec<Diagnostic>> {
+pub fn draw(session: &Session, doc: &Doc, glyphs: &Glyphs) -> Result<Arc<Pages>, Vec<Diagnostic>> {
     let options = &session.options;
     let fail = |message: String| {
         vec![Diagnostic::error(
@@ -60,7 +61,7 @@ pub fn draw(session: &Session, doc: &Doc) -> Result<Arc<Pages>, Vec<Diagnostic>>
     let context = crate::compare::redline::marked(&old.context.value(), &doc.context.value());
     let preamble = crate::compare::redline_preamble("HEAD", "working tree");
     let (document, warnings) = session.pages_in_memory(doc, &context, &preamble)?;
-    let pages = Arc::new(Pages::draw("redline", &document, &warnings));
+    let pages = Arc::new(Pages::draw("redline", &document, &warnings, None, glyphs));
     let mut kept = KEPT.lock().expect("redline lock");
     kept.push((key, pages.clone()));
     if kept.len() > KEEP {

@@ -1,9 +1,10 @@
 //! Serve, pages: a document's laid-out pages drawn as SVG (typst-svg, the same Typst as the
-//! PDF), each with its text (for the page's text layer and search), kept per document and
-//! version. The build hands over the pages of open documents as it lays them out; any other is
+//! PDF; the glyph outlines kept apart, [`Glyphs`]), each with its text (for the page's text
+//! layer and search), kept per document and version. The build hands over the pages of open documents as it lays them out; any other is
 //! laid out in memory when first asked for.
 
 use std::collections::{BTreeMap, VecDeque};
+use std::hash::{Hash, Hasher};
 use std::sync::{Arc, Mutex};
 
 use typst::layout::{Frame, FrameItem, Point, Transform};
@@ -13,18 +14,25 @@ use crate::diag::Diagnostic;
 use crate::pipeline::Session;
 use crate::plan::Doc;
 
+use super::glyphs::Glyphs;
+
 /// How many documents' pages are kept (the oldest drawn is dropped first).
 const KEPT: usize = 48;
 
 /// One page, drawn.
 pub struct Page {
-    pub svg: String,
+    /// The drawing without its glyph outlines ([`Glyphs`] keeps those).
+    pub body: Arc<str>,
+    /// The ids of the glyph outlines the drawing uses.
+    pub glyphs: Arc<[String]>,
     /// A digest of the SVG: a page whose drawing did not change keeps its key.
     pub key: String,
     /// The page's text, line by line, in reading order.
     pub text: String,
     pub width_pt: f64,
     pub height_pt: f64,
+    /// A digest of the laid-out frame: a page laid out the same as before is not drawn again.
+    frame: u128,
 }
 
 /// A document's pages at one version (its input hash).
@@ -36,20 +44,45 @@ pub struct Pages {
 }
 
 impl Pages {
-    /// Draws a laid-out document.
-    pub fn draw(version: &str, document: &PagedDocument, warnings: &[Diagnostic]) -> Self {
+    /// Draws a laid-out document; a page laid out exactly as one of `before` (the document's
+    /// last drawing) keeps that drawing (an edit changes one page or two of a document: drawing
+    /// the others again was a third of the time from a save to the new page on screen).
+    pub fn draw(
+        version: &str,
+        document: &PagedDocument,
+        warnings: &[Diagnostic],
+        before: Option<&Pages>,
+        glyphs: &Glyphs,
+    ) -> Self {
         let options = typst_svg::SvgOptions::default();
+        let kept: BTreeMap<u128, &Page> = before
+            .map(|b| b.pages.iter().map(|p| (p.frame, p)).collect())
+            .unwrap_or_default();
         let pages = document
             .pages()
             .iter()
             .map(|page| {
+                let frame = typst::utils::hash128(&Drawn(&page.frame));
+                if let Some(old) = kept.get(&frame) {
+                    return Page {
+                        body: old.body.clone(),
+                        glyphs: old.glyphs.clone(),
+                        key: old.key.clone(),
+                        text: old.text.clone(),
+                        ..**old
+                    };
+                }
                 let svg = typst_svg::svg(page, &options);
+                let key = crate::archive::sha256_hex(svg.as_bytes())[..16].to_owned();
+                let (body, ids) = glyphs.split(&svg);
                 Page {
-                    key: crate::archive::sha256_hex(svg.as_bytes())[..16].to_owned(),
+                    body: body.into(),
+                    glyphs: ids.into(),
+                    key,
                     text: text_of(&page.frame),
                     width_pt: page.frame.width().to_pt(),
                     height_pt: page.frame.height().to_pt(),
-                    svg,
+                    frame,
                 }
             })
             .collect();
@@ -69,6 +102,8 @@ type Kept = (BTreeMap<String, Arc<Pages>>, VecDeque<String>);
 #[derive(Default)]
 pub struct PageCache {
     docs: Mutex<Kept>,
+    /// The glyph outlines of every page drawn.
+    pub glyphs: Glyphs,
 }
 
 impl PageCache {
@@ -78,7 +113,14 @@ impl PageCache {
             return Ok(pages);
         }
         let (document, warnings) = session.pages_in_memory(doc, &doc.context.value(), "")?;
-        let pages = Arc::new(Pages::draw(&doc.inputs_sha256, &document, &warnings));
+        let before = self.latest(&doc.path);
+        let pages = Arc::new(Pages::draw(
+            &doc.inputs_sha256,
+            &document,
+            &warnings,
+            before.as_deref(),
+            &self.glyphs,
+        ));
         self.put(&doc.path, pages.clone());
         Ok(pages)
     }
@@ -87,6 +129,14 @@ impl PageCache {
     pub fn kept(&self, path: &str, version: &str) -> Option<Arc<Pages>> {
         let docs = self.docs.lock().expect("page cache lock");
         docs.0.get(&key(path, version)).cloned()
+    }
+
+    /// The pages of `path` drawn last, at whatever version.
+    pub fn latest(&self, path: &str) -> Option<Arc<Pages>> {
+        let docs = self.docs.lock().expect("page cache lock");
+        let prefix = key(path, "");
+        let newest = docs.1.iter().rev().find(|k| k.starts_with(&prefix))?;
+        docs.0.get(newest).cloned()
     }
 
     /// Keeps `pages` as the pages of `path` at their version.
@@ -100,6 +150,36 @@ impl PageCache {
         while order.len() > KEPT {
             if let Some(old) = order.pop_front() {
                 map.remove(&old);
+            }
+        }
+    }
+}
+
+/// A frame as far as its drawing goes: its hash leaves out what the SVG never shows (the tags of
+/// introspection and the source spans of glyphs, which change on every page when one value of
+/// the document changes) and keeps everything drawn.
+struct Drawn<'a>(&'a Frame);
+
+impl Hash for Drawn<'_> {
+    fn hash<H: Hasher>(&self, h: &mut H) {
+        self.0.size().hash(h);
+        for (pos, item) in self.0.items() {
+            match item {
+                FrameItem::Tag(_) => continue,
+                FrameItem::Group(group) => {
+                    (0u8, pos, group.transform, &group.clip).hash(h);
+                    Drawn(&group.frame).hash(h);
+                }
+                FrameItem::Text(text) => {
+                    (1u8, pos, &text.font, text.size, &text.fill, &text.stroke).hash(h);
+                    text.text.hash(h);
+                    for g in &text.glyphs {
+                        (g.id, g.x_advance, g.x_offset, g.y_advance, g.y_offset).hash(h);
+                    }
+                }
+                FrameItem::Shape(shape, _) => (2u8, pos, shape).hash(h),
+                FrameItem::Image(image, size, _) => (3u8, pos, image, size).hash(h),
+                FrameItem::Link(dest, size) => (4u8, pos, dest, size).hash(h),
             }
         }
     }

@@ -1,7 +1,7 @@
 // zyz serve: the open page follows the saves. One event stream per page; after each build the
-// server says which documents changed. A document page redraws only its pages whose drawing
-// changed (scroll and zoom stay); other pages swap in their new content in place. A broken
-// content file shows the overlay over the last good page; fixing it clears it.
+// server says which documents changed. A document page (正式稿 or 修改对照稿) redraws only its
+// pages whose drawing changed (scroll and zoom stay); other pages swap in their new content in
+// place. A broken content file shows the overlay over the last good page; fixing it clears it.
 "use strict";
 (function () {
   const body = document.body;
@@ -17,7 +17,7 @@
   function sizePages() {
     if (!pages) return;
     for (const fig of pages.querySelectorAll("figure.page")) {
-      fig.querySelector("img").style.setProperty("--w", (parseFloat(fig.dataset.width) * 4 / 3).toString());
+      fig.querySelector(".sheet").style.setProperty("--w", (parseFloat(fig.dataset.width) * 4 / 3).toString());
     }
   }
   if (pages && zoom) {
@@ -29,8 +29,12 @@
     sizePages();
   }
 
+  // the page as the server makes it now; a document page's without its pages (those are
+  // redrawn apart, and with them the HTML is megabytes)
   async function fetchPage() {
-    const response = await fetch(location.href, { cache: "no-store" });
+    const url = new URL(location.href);
+    if (doc) url.searchParams.set("info", "1");
+    const response = await fetch(url, { cache: "no-store" });
     return new DOMParser().parseFromString(await response.text(), "text/html");
   }
 
@@ -41,26 +45,47 @@
     if (next.hidden) now.setAttribute("hidden", ""); else now.removeAttribute("hidden");
   }
 
+  // glyph outlines the document page lacks, fetched in batches into the hidden <svg>
+  async function loadGlyphs(ids) {
+    const defs = document.querySelector("svg.glyphs defs");
+    for (let i = 0; i < ids.length; i += 300) {
+      const response = await fetch("/glyphs?ids=" + ids.slice(i, i + 300).join(","));
+      const parsed = new DOMParser().parseFromString(await response.text(), "image/svg+xml");
+      for (const symbol of Array.from(parsed.querySelectorAll("symbol"))) {
+        defs.appendChild(document.importNode(symbol, true));
+      }
+    }
+  }
+
   async function redrawDocument(version) {
-    const response = await fetch("/pages/" + doc + (version ? "?v=" + version : ""), { cache: "no-store" });
+    // the 修改对照稿 is made anew from the build's snapshot; the 正式稿 at the version told
+    const query = redline ? "?redline=1" : version ? "?v=" + version : "";
+    const response = await fetch("/pages/" + doc + query, { cache: "no-store" });
     const data = await response.json();
     const figures = Array.from(pages.querySelectorAll("figure.page"));
+    const changed = [];
     data.pages.forEach((p, i) => {
       let fig = figures[i];
       if (!fig) {
         fig = document.createElement("figure");
         fig.className = "page";
-        fig.innerHTML = '<img alt=""><figcaption></figcaption><details class="page-text"><summary>本页文字</summary><pre></pre></details>';
+        fig.innerHTML = '<div class="sheet" role="img"></div><figcaption></figcaption><details class="page-text"><summary>本页文字</summary><pre></pre></details>';
         pages.appendChild(fig);
       }
-      if (fig.dataset.key === p.key) return;
+      if (fig.dataset.key !== p.key) changed.push([fig, p]);
+    });
+    // only the changed pages' drawings travel, and the outlines of glyphs new to this page
+    const missing = [...new Set(changed.flatMap(([, p]) => p.glyphs))].filter((id) => !document.getElementById(id));
+    const [bodies] = await Promise.all([
+      Promise.all(changed.map(([, p]) => fetch(p.src + "&part=body").then((r) => r.text()))),
+      loadGlyphs(missing),
+    ]);
+    changed.forEach(([fig, p], i) => {
       fig.dataset.key = p.key; fig.dataset.n = p.n; fig.dataset.width = p.width; fig.dataset.height = p.height;
-      const img = fig.querySelector("img");
-      img.alt = "第" + p.n + "页";
-      // when the new drawing is on screen (what the latency benchmark measures)
-      window.zyzLive.drawn = null;
-      img.onload = () => { window.zyzLive.drawn = Date.now(); };
-      img.src = p.src;
+      fig.dataset.src = p.src;
+      const sheet = fig.querySelector(".sheet");
+      sheet.setAttribute("aria-label", "第" + p.n + "页");
+      sheet.innerHTML = bodies[i];
       fig.querySelector("figcaption").textContent = "第" + p.n + "页";
       fig.querySelector(".page-text pre").textContent = p.text;
       fig.classList.add("fresh");
@@ -71,16 +96,22 @@
     const count = document.getElementById("page-count");
     if (count) count.textContent = "共" + data.pages.length + "页";
     sizePages();
+    if (changed.length) {
+      // when the new drawing is on screen: the frame after it went in (what the latency
+      // benchmark measures)
+      window.zyzLive.drawn = null;
+      requestAnimationFrame(() => setTimeout(() => { window.zyzLive.drawn = Date.now(); }, 0));
+    }
   }
 
   async function onChange(change) {
-    if (doc && pages && !redline &&
+    if (doc && pages &&
         (change.docs[doc] !== undefined || change.generation > Number(body.dataset.generation) + 1)) {
       await redrawDocument(change.docs[doc]);
     }
     const fresh = await fetchPage();
     swap(fresh, "overlay");
-    if (doc && pages && !redline) {
+    if (doc && pages) {
       swap(fresh, "findings");
       swap(fresh, "docinfo");
     } else if (!doc) {

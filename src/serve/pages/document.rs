@@ -16,7 +16,8 @@ use crate::serve::http::Reply;
 use crate::serve::svg;
 use crate::serve::view::doc_row;
 
-/// A page as the templates and the live script see it.
+/// A page as the templates and the live script see it: `src` is its whole SVG, `src` with
+/// `&part=body` its drawing without the glyph outlines `glyphs` names.
 #[derive(Serialize)]
 struct PageRef {
     n: usize,
@@ -25,7 +26,11 @@ struct PageRef {
     width: f64,
     height: f64,
     src: String,
+    glyphs: Vec<String>,
 }
+
+/// How many glyph outlines one `/glyphs` request may ask for (the live script asks in batches).
+const MAX_GLYPHS_ASKED: usize = 400;
 
 /// A download beside the document.
 #[derive(Serialize)]
@@ -35,7 +40,8 @@ struct Download {
 }
 
 impl Pages<'_> {
-    /// `/doc/<path>` (`?redline=1`: the 修改对照稿 against HEAD).
+    /// `/doc/<path>` (`?redline=1`: the 修改对照稿 against HEAD; `?info=1`: without the pages,
+    /// what the live script swaps in after a build).
     pub fn document(&self, path: &str) -> Reply {
         let snapshot = self.state.snapshot();
         let Some(doc) = snapshot.doc(path) else {
@@ -52,6 +58,19 @@ impl Pages<'_> {
             Ok(pages) => (page_refs(path, pages, redline), pages.warnings.clone()),
             Err(errors) => (Vec::new(), errors.clone()),
         };
+        // each page's drawing inline, every glyph outline once for all of them (not when the
+        // live script asks for the parts around the pages, `?info=1`)
+        let info = self.asked.query("info") == Some("1");
+        let (bodies, glyphs) = match &drawn {
+            Ok(drawn) if !info => (
+                drawn.pages.iter().map(|p| p.body.to_string()).collect(),
+                self.state
+                    .pages
+                    .glyphs
+                    .outlines(drawn.pages.iter().flat_map(|p| p.glyphs.iter())),
+            ),
+            _ => (Vec::new(), String::new()),
+        };
         if let Some(why) = snapshot.failed.get(path) {
             findings.extend(why.iter().cloned());
         }
@@ -67,6 +86,11 @@ impl Pages<'_> {
                 .filter(|d| inputs.contains(&d.file) && !d.rule.starts_with("standard"))
                 .cloned(),
         );
+        // information only (text reproduced verbatim) is counted here and shown on 检查: a
+        // dozen notes on city.yaml's seed text pushed every document's pages off the screen
+        let (notes, findings): (Vec<_>, Vec<_>) = findings
+            .into_iter()
+            .partition(|d| d.severity == crate::diag::Severity::Info);
         let shown: Vec<String> = findings
             .iter()
             .map(|d| d.render(snapshot.source_of(d), false))
@@ -77,28 +101,39 @@ impl Pages<'_> {
             "document.html",
             context! {
                 doc => doc_row(&snapshot, doc), pages => pages, findings => shown,
+                notes => notes.len(),
                 downloads => downloads, redline => redline, version => doc.inputs_sha256,
+                bodies => bodies, glyphs => glyphs, info => info,
                 failed => drawn.is_err(), page => "document",
             },
         )
     }
 
-    /// `/pages/<path>`: the current pages' keys and text, as JSON.
+    /// `/pages/<path>`: the current pages' keys and text, as JSON (`?redline=1`: the
+    /// 修改对照稿's).
     pub fn document_pages(&self, path: &str) -> Reply {
         let snapshot = self.state.snapshot();
         let Some(doc) = snapshot.doc(path) else {
             return Reply::not_found();
         };
+        let redline = self.asked.query("redline") == Some("1");
         // the version a live change named (drawn while its build goes on), else the snapshot's
         let told = self
             .asked
             .query("v")
             .and_then(|v| self.state.pages.kept(path, v));
-        let session = self.state.session.read().expect("session lock");
-        let json = match told.map_or_else(|| self.state.pages.get(&session, doc), Ok) {
+        let drawn = match told {
+            Some(pages) => Ok(pages),
+            None if redline => self.redline(doc),
+            None => {
+                let session = self.state.session.read().expect("session lock");
+                self.state.pages.get(&session, doc)
+            }
+        };
+        let json = match drawn {
             Ok(pages) => serde_json::json!({
-                "version": pages.version,
-                "pages": page_refs(path, &pages, false),
+                "version": if redline { &doc.inputs_sha256 } else { &pages.version },
+                "pages": page_refs(path, &pages, redline),
             }),
             Err(errors) => serde_json::json!({
                 "version": doc.inputs_sha256,
@@ -138,17 +173,41 @@ impl Pages<'_> {
                 self.state.pages.get(&session, doc).ok()
             })
         };
-        match pages.as_ref().and_then(|p| p.pages.get(n.wrapping_sub(1))) {
-            Some(page) => Reply::bytes(200, "image/svg+xml", page.svg.as_bytes().to_vec())
-                .with("Cache-Control", "max-age=3600".to_owned()),
-            None => Reply::not_found(),
-        }
+        let Some(page) = pages.as_ref().and_then(|p| p.pages.get(n.wrapping_sub(1))) else {
+            return Reply::not_found();
+        };
+        let svg = if self.asked.query("part") == Some("body") {
+            page.body.to_string()
+        } else {
+            self.state.pages.glyphs.whole(&page.body, &page.glyphs)
+        };
+        Reply::bytes(200, "image/svg+xml", svg.into_bytes())
+            .with("Cache-Control", "max-age=3600".to_owned())
+    }
+
+    /// `/glyphs?ids=g…,g…`: the glyph outlines a redrawn page uses that its document page does
+    /// not hold yet, as `<symbol>`s in an SVG.
+    pub fn glyphs(&self) -> Reply {
+        let ids: Vec<String> = self
+            .asked
+            .query("ids")
+            .unwrap_or_default()
+            .split(',')
+            .take(MAX_GLYPHS_ASKED)
+            .map(str::to_owned)
+            .collect();
+        let svg = format!(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" xmlns:xlink=\"http://www.w3.org/1999/xlink\"><defs>{}</defs></svg>",
+            self.state.pages.glyphs.outlines(&ids)
+        );
+        Reply::bytes(200, "image/svg+xml", svg.into_bytes())
+            .with("Cache-Control", "max-age=3600".to_owned())
     }
 
     /// The 修改对照稿 of `doc` against HEAD, drawn.
     fn redline(&self, doc: &crate::plan::Doc) -> Result<Arc<svg::Pages>, Vec<Diagnostic>> {
         let session = self.state.session.read().expect("session lock");
-        super::super::redline::draw(&session, doc)
+        super::super::redline::draw(&session, doc, &self.state.pages.glyphs)
     }
 }
 
@@ -165,6 +224,7 @@ fn page_refs(path: &str, pages: &svg::Pages, redline: bool) -> Vec<PageRef> {
             width: p.width_pt,
             height: p.height_pt,
             src: format!("/svg/{version}/{}/{path}?k={}", i + 1, p.key),
+            glyphs: p.glyphs.to_vec(),
         })
         .collect()
 }
