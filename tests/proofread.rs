@@ -193,12 +193,23 @@ fn fix_changes_only_the_planted_characters_and_a_second_fix_nothing() {
     // the copy with its mistakes committed, so `git diff` can show what --fix changed
     let git = |args: &[&str]| {
         let out = std::process::Command::new("git")
-            .args(["-c", "user.name=t", "-c", "user.email=t@t", "-c", "core.autocrlf=false"])
+            .args([
+                "-c",
+                "user.name=t",
+                "-c",
+                "user.email=t@t",
+                "-c",
+                "core.autocrlf=false",
+            ])
             .args(args)
             .current_dir(p.dir.path())
             .output()
             .unwrap();
-        assert!(out.status.success(), "git {args:?}: {}", common::stderr(&out));
+        assert!(
+            out.status.success(),
+            "git {args:?}: {}",
+            common::stderr(&out)
+        );
         stdout(&out)
     };
     git(&["init", "-q"]);

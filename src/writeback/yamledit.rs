@@ -247,8 +247,14 @@ fn replace_scalar(
     let rest = &text[start..line_end];
     let (style, len) = match rest.chars().next() {
         // a quoted scalar may go on over lines: all of it, to its closing quote, is replaced
-        Some('"') => (Style::Double, closing(&text[start..], '"').ok_or_else(refuse)?),
-        Some('\'') => (Style::Single, closing(&text[start..], '\'').ok_or_else(refuse)?),
+        Some('"') => (
+            Style::Double,
+            closing(&text[start..], '"').ok_or_else(refuse)?,
+        ),
+        Some('\'') => (
+            Style::Single,
+            closing(&text[start..], '\'').ok_or_else(refuse)?,
+        ),
         Some('|' | '>' | '[' | '{' | '&' | '*' | '!') => return Err(refuse()),
         _ => {
             let cut = rest.find(" #").unwrap_or(rest.len());
@@ -262,7 +268,9 @@ fn replace_scalar(
     };
     // a plain scalar that goes on under its line is multi-line: refuse (one that a flow
     // collection's `,` `]` `}` ends on its line is not, whatever the next line holds)
-    let ended_in_flow = rest.get(len..).is_some_and(|r| r.starts_with([',', ']', '}']));
+    let ended_in_flow = rest
+        .get(len..)
+        .is_some_and(|r| r.starts_with([',', ']', '}']));
     if style == Style::Plain && !ended_in_flow && continues(text, lines, node) {
         return Err(refuse());
     }
@@ -566,7 +574,10 @@ mod tests {
             "a: |-  # 注释\n  一\n  二\n  三\n\nb: >\n  折叠\n\n  两段\n\nc: x\n"
         );
         let out = set(text, "b", "甲\n乙\n").unwrap();
-        assert_eq!(out, "a: |-  # 注释\n  第一行\n  第二行\n\nb: >\n  甲\n\n  乙\n\nc: x\n");
+        assert_eq!(
+            out,
+            "a: |-  # 注释\n  第一行\n  第二行\n\nb: >\n  甲\n\n  乙\n\nc: x\n"
+        );
         let tree = yaml::parse(&out).unwrap();
         assert_eq!(tree.get("b").unwrap().scalar(), Some("甲\n乙\n"));
         // a value the header's chomping cannot give is left for a person

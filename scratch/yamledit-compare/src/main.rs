@@ -55,11 +55,11 @@ mod changes {
     }
 }
 #[allow(dead_code)]
-#[path = "../../../src/writeback/yamledit.rs"]
-mod yamledit;
-#[allow(dead_code)]
 #[path = "../../../src/check/proofread/locate.rs"]
 mod locate;
+#[allow(dead_code)]
+#[path = "../../../src/writeback/yamledit.rs"]
+mod yamledit;
 
 mod proofread {
     use crate::model::yaml::Pos;
@@ -163,7 +163,15 @@ fn leaves(source: &str, tree: &Node) -> Vec<Leaf> {
     positions(tree, &mut starts);
     let mut out = Vec::new();
     let mut next = 0;
-    walk(source, tree, String::new(), false, &starts, &mut next, &mut out);
+    walk(
+        source,
+        tree,
+        String::new(),
+        false,
+        &starts,
+        &mut next,
+        &mut out,
+    );
     out
 }
 
@@ -176,7 +184,11 @@ fn walk(
     next: &mut usize,
     out: &mut Vec<Leaf>,
 ) {
-    let own_flow = flow || matches!(source[offset(source, node.pos)..].chars().next(), Some('[' | '{'));
+    let own_flow = flow
+        || matches!(
+            source[offset(source, node.pos)..].chars().next(),
+            Some('[' | '{')
+        );
     match &node.value {
         Value::Scalar { text, .. } => {
             let at = *next;
@@ -223,7 +235,15 @@ fn walk(
         }
         Value::Seq(items) => {
             for (i, item) in items.iter().enumerate() {
-                walk(source, item, format!("{path}[{i}]"), own_flow, starts, next, out);
+                walk(
+                    source,
+                    item,
+                    format!("{path}[{i}]"),
+                    own_flow,
+                    starts,
+                    next,
+                    out,
+                );
             }
         }
         Value::Map(entries) => {
@@ -374,8 +394,12 @@ fn category(leaf: &Leaf, source: &str) -> String {
     if source[leaf.start..leaf.end].contains('\n') {
         c += "+multiline";
     }
-    let line_end = source[leaf.end..].find('\n').map_or(source.len(), |i| leaf.end + i);
-    let header_end = source[leaf.start..].find('\n').map_or(source.len(), |i| leaf.start + i);
+    let line_end = source[leaf.end..]
+        .find('\n')
+        .map_or(source.len(), |i| leaf.end + i);
+    let header_end = source[leaf.start..]
+        .find('\n')
+        .map_or(source.len(), |i| leaf.start + i);
     let after = &source[leaf.end..line_end];
     let header = &source[leaf.start..header_end];
     if after.contains(" #")
@@ -401,7 +425,12 @@ fn fix_at(text: &str) -> Option<(usize, usize)> {
         .map(|i| (chars[i].0, chars[i].0 + chars[i].1.len_utf8()))
 }
 
-fn yaml_edit_set(source: &str, path: &str, value: &str, style: Option<Style>) -> Result<String, String> {
+fn yaml_edit_set(
+    source: &str,
+    path: &str,
+    value: &str,
+    style: Option<Style>,
+) -> Result<String, String> {
     let source = source.to_owned();
     let path = path.to_owned();
     let value = value.to_owned();
@@ -445,7 +474,13 @@ fn judge(
     let (a, b) = (source.as_bytes(), out.as_bytes());
     let p = a.iter().zip(b).take_while(|(x, y)| x == y).count();
     let limit = a.len().min(b.len()) - p;
-    let s = a.iter().rev().zip(b.iter().rev()).take(limit).take_while(|(x, y)| x == y).count();
+    let s = a
+        .iter()
+        .rev()
+        .zip(b.iter().rev())
+        .take(limit)
+        .take_while(|(x, y)| x == y)
+        .count();
     let changed_end = a.len() - s;
     if p < changed_end || a.len() != b.len() {
         if p < leaf.start || changed_end > leaf.end {
@@ -457,7 +492,11 @@ fn judge(
         t.comment += 1;
         flags.push("comment");
     }
-    let new_start = if p != leaf.start { None } else { out.get(leaf.start..).and_then(|s| s.chars().next()) };
+    let new_start = if p != leaf.start {
+        None
+    } else {
+        out.get(leaf.start..).and_then(|s| s.chars().next())
+    };
     if let Some(c) = new_start {
         if Style::of(Some(c)) != leaf.style {
             t.style += 1;
@@ -501,16 +540,23 @@ fn run_file(source: &str, max: Option<usize>, report: &mut Report) {
             let (new, fix) = match kind {
                 Kind::Set => (set_value(&leaf.text), None),
                 Kind::Fix => {
-                    let Some((s, e)) = fix_at(&leaf.text) else { continue };
-                    (format!("{}改{}", &leaf.text[..s], &leaf.text[e..]), Some((s, e)))
+                    let Some((s, e)) = fix_at(&leaf.text) else {
+                        continue;
+                    };
+                    (
+                        format!("{}改{}", &leaf.text[..s], &leaf.text[e..]),
+                        Some((s, e)),
+                    )
                 }
             };
             for tool in TOOLS {
                 let outcome = match (tool, fix) {
-                    ("ours", None) => match yamledit::set_paths(source, &[(leaf.path.clone(), new.clone())]) {
-                        Ok(s) => Outcome::Done(s),
-                        Err(_) => Outcome::Refused,
-                    },
+                    ("ours", None) => {
+                        match yamledit::set_paths(source, &[(leaf.path.clone(), new.clone())]) {
+                            Ok(s) => Outcome::Done(s),
+                            Err(_) => Outcome::Refused,
+                        }
+                    }
                     ("ours", Some((s, e))) => {
                         match proofread::span(source, &leaf.text, leaf.pos, leaf.bound, s, e) {
                             Some((fs, fe, true)) => {
@@ -548,7 +594,12 @@ fn run_file(source: &str, max: Option<usize>, report: &mut Report) {
                             report
                                 .examples
                                 .entry((tool, f, cat.clone()))
-                                .or_insert_with(|| (source[leaf.start..leaf.end].to_owned(), excerpt(source, &out)));
+                                .or_insert_with(|| {
+                                    (
+                                        source[leaf.start..leaf.end].to_owned(),
+                                        excerpt(source, &out),
+                                    )
+                                });
                         }
                     }
                 }
@@ -570,7 +621,12 @@ fn excerpt(source: &str, out: &str) -> String {
     let a: Vec<&str> = source.lines().collect();
     let b: Vec<&str> = out.lines().collect();
     let first = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
-    let tail = a.iter().rev().zip(b.iter().rev()).take_while(|(x, y)| x == y).count();
+    let tail = a
+        .iter()
+        .rev()
+        .zip(b.iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
     let from = first.saturating_sub(1);
     let a_to = (a.len().saturating_sub(tail) + 1).min(a.len());
     let b_to = (b.len().saturating_sub(tail) + 1).min(b.len());
@@ -604,7 +660,8 @@ fn styled(text: &str) -> String {
             out += line;
             continue;
         };
-        let simple_key = !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        let simple_key =
+            !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
         let value = value.trim_end();
         if !simple_key || value.is_empty() || value.contains(" #") {
             out += line;
@@ -612,7 +669,8 @@ fn styled(text: &str) -> String {
         }
         let prefix = format!("{}{dash}{key}: ", " ".repeat(indent));
         // flow collections over two lines, every other one
-        if (value.starts_with('[') && value.ends_with(']') || value.starts_with('{') && value.ends_with('}'))
+        if (value.starts_with('[') && value.ends_with(']')
+            || value.starts_with('{') && value.ends_with('}'))
             && value.contains(", ")
         {
             flows += 1;
@@ -635,7 +693,8 @@ fn styled(text: &str) -> String {
         k += 1;
         let chars: Vec<char> = value.chars().collect();
         let mid = chars.len() / 2;
-        let (a, b): (String, String) = (chars[..mid].iter().collect(), chars[mid..].iter().collect());
+        let (a, b): (String, String) =
+            (chars[..mid].iter().collect(), chars[mid..].iter().collect());
         let splittable = chars.len() >= 4
             && !value.contains(' ')
             && !"-#?:,[]{}&*!|>'\"%@`".contains(chars[mid])
@@ -663,7 +722,10 @@ fn styled(text: &str) -> String {
 
 fn files(arg: &Path, out: &mut Vec<PathBuf>) {
     if arg.is_dir() {
-        let mut entries: Vec<PathBuf> = std::fs::read_dir(arg).unwrap().map(|e| e.unwrap().path()).collect();
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(arg)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
         entries.sort();
         for e in entries {
             files(&e, out);
@@ -706,7 +768,11 @@ fn main() {
             } else {
                 report.styled_dropped += 1;
                 if std::env::var_os("SHOW_DROPPED").is_some() {
-                    eprintln!("{}: {:?}", p.display(), yaml::parse(&s).err().map(|e| (e.pos, e.message)));
+                    eprintln!(
+                        "{}: {:?}",
+                        p.display(),
+                        yaml::parse(&s).err().map(|e| (e.pos, e.message))
+                    );
                 }
                 text
             }
@@ -715,7 +781,15 @@ fn main() {
         };
         run_file(&text, max, &mut report);
     }
-    println!("== {label}: {} files{}", report.files, if styled_mode { format!(" (styled; {} rewrites dropped)", report.styled_dropped) } else { String::new() });
+    println!(
+        "== {label}: {} files{}",
+        report.files,
+        if styled_mode {
+            format!(" (styled; {} rewrites dropped)", report.styled_dropped)
+        } else {
+            String::new()
+        }
+    );
     for kind in [Kind::Set, Kind::Fix] {
         for tool in TOOLS {
             let mut sum = Tally::default();
@@ -733,7 +807,14 @@ fn main() {
             }
             println!(
                 "{kind:?} {tool:<14} edits {:>6}  faithful {:>6}  refused {:>5}  outside {:>5}  comment {:>4}  style {:>4}  value {:>4}  broken {:>4}",
-                sum.edits, sum.faithful, sum.refused, sum.outside, sum.comment, sum.style, sum.value, sum.broken
+                sum.edits,
+                sum.faithful,
+                sum.refused,
+                sum.outside,
+                sum.comment,
+                sum.style,
+                sum.value,
+                sum.broken
             );
         }
     }

@@ -327,7 +327,10 @@ fn every_family_in_verbatim_text_is_information_without_a_fix() {
         ("推进冷库建设,落实用地", "proofread.halfwidth"),
         ("冷链、电商...", "proofread.ellipsis"),
         ("目标--新增冷库", "proofread.dash"),
-        ("根据《山西省促进专业镇高质量发展实施方案", "proofread.pairs"),
+        (
+            "根据《山西省促进专业镇高质量发展实施方案",
+            "proofread.pairs",
+        ),
         ("打造3-5个县级专业镇", "proofread.range"),
         ("增长10-20%", "proofread.percent-range"),
         ("计划25年3月开工", "proofread.year"),
