@@ -230,7 +230,7 @@ fn walk(
                 style,
                 start,
                 end,
-                flow: flow && style == Style::Plain || flow,
+                flow,
             });
         }
         Value::Seq(items) => {
@@ -337,10 +337,14 @@ fn comments(text: &str) -> Vec<String> {
             match quote {
                 Some(q) if c == q => quote = None,
                 Some(_) => {}
-                None if c == '"' || c == '\'' => {
-                    if prev == ' ' || prev == '[' || prev == '{' || prev == ',' || prev == ':' {
-                        quote = Some(c)
-                    }
+                None if (c == '"' || c == '\'')
+                    && (prev == ' '
+                        || prev == '['
+                        || prev == '{'
+                        || prev == ','
+                        || prev == ':') =>
+                {
+                    quote = Some(c)
                 }
                 None if c == '#' && (prev == ' ' || prev == '\t' || i == 0) => {
                     out.push(line[i..].trim_end().to_owned());
@@ -482,11 +486,9 @@ fn judge(
         .take_while(|(x, y)| x == y)
         .count();
     let changed_end = a.len() - s;
-    if p < changed_end || a.len() != b.len() {
-        if p < leaf.start || changed_end > leaf.end {
-            t.outside += 1;
-            flags.push("outside");
-        }
+    if (p < changed_end || a.len() != b.len()) && (p < leaf.start || changed_end > leaf.end) {
+        t.outside += 1;
+        flags.push("outside");
     }
     if comments(source) != comments(out) {
         t.comment += 1;
@@ -497,11 +499,11 @@ fn judge(
     } else {
         out.get(leaf.start..).and_then(|s| s.chars().next())
     };
-    if let Some(c) = new_start {
-        if Style::of(Some(c)) != leaf.style {
-            t.style += 1;
-            flags.push("style");
-        }
+    if let Some(c) = new_start
+        && Style::of(Some(c)) != leaf.style
+    {
+        t.style += 1;
+        flags.push("style");
     }
     if flags.is_empty() {
         t.faithful += 1;
