@@ -190,6 +190,31 @@ fn fix_changes_only_the_planted_characters_and_a_second_fix_nothing() {
         .iter()
         .map(|(rel, ..)| std::fs::read_to_string(p.content().join(rel)).unwrap())
         .collect();
+    // the copy with its mistakes committed, so `git diff` can show what --fix changed
+    let git = |args: &[&str]| {
+        let out = std::process::Command::new("git")
+            .args([
+                "-c",
+                "user.name=t",
+                "-c",
+                "user.email=t@t",
+                "-c",
+                "core.autocrlf=false",
+            ])
+            .args(args)
+            .current_dir(p.dir.path())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "git {args:?}: {}",
+            common::stderr(&out)
+        );
+        stdout(&out)
+    };
+    git(&["init", "-q"]);
+    git(&["add", "content"]);
+    git(&["commit", "-q", "-m", "planted"]);
 
     let dry = zyz(p.dir.path(), &["check", "--fix", "--dry-run"]);
     let diff = stdout(&dry);
@@ -247,6 +272,18 @@ fn fix_changes_only_the_planted_characters_and_a_second_fix_nothing() {
         };
         assert_eq!(comments(before), comments(&after));
     }
+    // `git diff`: one line out and one in for each of the five files, nothing else
+    let mut numstat: Vec<String> = git(&["diff", "--numstat"])
+        .lines()
+        .map(str::to_owned)
+        .collect();
+    numstat.sort();
+    let mut expected: Vec<String> = PLANTS
+        .iter()
+        .map(|(rel, ..)| format!("1\t1\tcontent/{rel}"))
+        .collect();
+    expected.sort();
+    assert_eq!(numstat, expected);
     let plan = std::fs::read_to_string(p.content().join("plan.yaml")).unwrap();
     assert!(
         plan.contains("打造1个市级专业镇和3-5个县级专业镇"),

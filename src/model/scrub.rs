@@ -103,8 +103,7 @@ fn needs_scrub(text: &str) -> bool {
 /// Removes invisible characters from every key and scalar of `tree` (in place) and reports them,
 /// and every forbidden control character, with the field path. `source` is the file's text.
 pub fn scrub(tree: &mut Node, source: &str) -> Vec<Finding> {
-    let mut starts = Vec::new();
-    scalar_positions(tree, &mut starts);
+    let starts = tree.scalar_positions();
     let mut walk = Walk {
         source,
         lines: line_starts(source),
@@ -114,19 +113,6 @@ pub fn scrub(tree: &mut Node, source: &str) -> Vec<Finding> {
     };
     walk.node(tree, "");
     walk.findings
-}
-
-/// Positions of the scalars written in the file, in document order (aliases are not followed).
-fn scalar_positions(node: &Node, out: &mut Vec<Pos>) {
-    match &node.value {
-        Value::Scalar { .. } => out.push(node.pos),
-        Value::Seq(items) => items.iter().for_each(|n| scalar_positions(n, out)),
-        Value::Map(entries) => entries.iter().for_each(|(k, v)| {
-            scalar_positions(k, out);
-            scalar_positions(v, out);
-        }),
-        Value::Alias(_) => {}
-    }
 }
 
 struct Walk<'a> {

@@ -62,6 +62,26 @@ impl Node {
         matches!(&self.resolved().value, Value::Scalar { text, plain: true } if matches!(text.as_str(), "" | "~" | "null" | "Null" | "NULL"))
     }
 
+    /// The positions of the scalars written in the file under this node (keys and values), in
+    /// document order; aliases are not followed. The next one bounds where a value's text can
+    /// be (`model::scrub`, the proofreading).
+    pub fn scalar_positions(&self) -> Vec<Pos> {
+        fn walk(node: &Node, out: &mut Vec<Pos>) {
+            match &node.value {
+                Value::Scalar { .. } => out.push(node.pos),
+                Value::Seq(items) => items.iter().for_each(|n| walk(n, out)),
+                Value::Map(entries) => entries.iter().for_each(|(k, v)| {
+                    walk(k, out);
+                    walk(v, out);
+                }),
+                Value::Alias(_) => {}
+            }
+        }
+        let mut out = Vec::new();
+        walk(self, &mut out);
+        out
+    }
+
     /// The entries of a mapping, or None.
     pub fn entries(&self) -> Option<&[(Node, Node)]> {
         match &self.resolved().value {

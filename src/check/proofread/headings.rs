@@ -88,7 +88,8 @@ fn token(cs: &Chars, i: usize) -> Option<Token> {
     if n > 0 {
         let number = cn_number(&cs.text[cs.byte(i)..cs.byte(i + n)])?;
         let sep = cs.at(i + n)?;
-        if !text_after(i + n + 1) {
+        // 一、二季度 is a list of numerals, not a heading
+        if !text_after(i + n + 1) || cs.at(i + n + 1).is_some_and(|c| CN.contains(c)) {
             return None;
         }
         return match sep {

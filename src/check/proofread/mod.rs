@@ -109,18 +109,26 @@ pub(crate) fn is_cjk(c: char) -> bool {
 pub fn hits(text: &str, words: &words::Words) -> Vec<Hit> {
     let mut out = Vec::new();
     words.check(text, &mut out);
-    let bytes = text.as_bytes();
-    let ascii_punct = bytes.iter().any(|b| b",.;:?!()[]\"-~".contains(b));
-    let digits = bytes.iter().any(u8::is_ascii_digit);
+    // one pass over the bytes says which kinds of characters the text holds; the searches
+    // for particular marks run only when it holds a lead byte they start with
+    let seen = text
+        .as_bytes()
+        .iter()
+        .fold(0u8, |seen, &b| seen | BYTE_CLASS[b as usize]);
+    let ascii_punct = seen & ASCII_PUNCT != 0;
+    let digits = seen & DIGIT != 0;
+    let marks = seen & MARK_LEAD != 0;
     let punct = ascii_punct
-        || ["…", "――", "－－", "。。。", "、、、", "···"]
-            .iter()
-            .any(|s| text.contains(s));
-    let paired = text.contains([
-        '《', '》', '〈', '〉', '“', '”', '‘', '’', '（', '）', '〔', '〕', '【', '】',
-    ]);
-    let numbers = digits || text.contains('、');
-    let headings = text.contains('\n')
+        || marks
+            && ["…", "――", "－－", "。。。", "、、、", "···"]
+                .iter()
+                .any(|s| text.contains(s));
+    let paired = marks
+        && text.contains([
+            '《', '》', '〈', '〉', '“', '”', '‘', '’', '（', '）', '〔', '〕', '【', '】',
+        ]);
+    let numbers = digits || marks && text.contains('、');
+    let headings = seen & NEWLINE != 0
         || text.starts_with(|c: char| {
             c == '（' || c == '(' || c.is_ascii_digit() || "一二三四五六七八九十".contains(c)
         });
@@ -147,6 +155,35 @@ pub fn hits(text: &str, words: &words::Words) -> Vec<Hit> {
     out.sort_by_key(|h| (h.start, h.end));
     out
 }
+
+/// [`BYTE_CLASS`] bits: an ASCII mark a family looks at, an ASCII digit, the first byte of the
+/// UTF-8 of a mark the families look for (U+00B7 ·; U+2014–U+2026 — ― ‘ ’ “ ” …; U+3001–U+3015
+/// 、 。 〈 〉 《 》 【 】 〔 〕; U+FF08–U+FF5E （ ） － ～), a line break.
+const ASCII_PUNCT: u8 = 1;
+const DIGIT: u8 = 2;
+const MARK_LEAD: u8 = 4;
+const NEWLINE: u8 = 8;
+
+static BYTE_CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let punct = b",.;:?!()[]\"-~";
+    let mut i = 0;
+    while i < punct.len() {
+        t[punct[i] as usize] |= ASCII_PUNCT;
+        i += 1;
+    }
+    let mut d = b'0';
+    while d <= b'9' {
+        t[d as usize] |= DIGIT;
+        d += 1;
+    }
+    t[0xC2] |= MARK_LEAD;
+    t[0xE2] |= MARK_LEAD;
+    t[0xE3] |= MARK_LEAD;
+    t[0xEF] |= MARK_LEAD;
+    t[b'\n' as usize] |= NEWLINE;
+    t
+};
 
 /// The proofreading of the content, with the office's settings.
 pub struct Proofreader {
@@ -180,14 +217,28 @@ impl Proofreader {
         }
     }
 
-    /// The inspector `model::load_with` runs over every content file.
+    /// The inspector `model::load_with` runs over every content file; with every rule turned
+    /// off in `proofread.yaml` it looks at nothing (proofreading off costs nothing).
     pub fn make(office: &Proofread) -> Box<dyn Inspect> {
-        Box::new(Self::new(office))
+        let pr = Self::new(office);
+        if pr.levels.values().all(Option::is_none) {
+            return Box::new(Off);
+        }
+        Box::new(pr)
     }
 
     /// The hits in one value's text (every family; before levels, verbatim and comments).
     pub fn hits(&self, text: &str) -> Vec<Hit> {
         hits(text, &self.words)
+    }
+}
+
+/// The inspector when every rule is off.
+struct Off;
+
+impl Inspect for Off {
+    fn inspect(&self, _: &Path, _: &Path, _: &Node, _: &str) -> Inspected {
+        Inspected::default()
     }
 }
 
@@ -202,8 +253,7 @@ fn static_id(id: &str) -> &'static str {
 
 impl Inspect for Proofreader {
     fn inspect(&self, rel: &Path, shown: &Path, tree: &Node, source: &str) -> Inspected {
-        let mut starts = Vec::new();
-        scalar_positions(tree, &mut starts);
+        let starts = tree.scalar_positions();
         let mut walk = Walk {
             pr: self,
             rel: rel.to_string_lossy().replace('\\', "/"),
@@ -217,19 +267,6 @@ impl Inspect for Proofreader {
         };
         walk.node(tree);
         walk.out
-    }
-}
-
-/// Positions of the scalars written in the file (keys and values), in document order.
-fn scalar_positions(node: &Node, out: &mut Vec<Pos>) {
-    match &node.value {
-        Value::Scalar { .. } => out.push(node.pos),
-        Value::Seq(items) => items.iter().for_each(|n| scalar_positions(n, out)),
-        Value::Map(entries) => entries.iter().for_each(|(k, v)| {
-            scalar_positions(k, out);
-            scalar_positions(v, out);
-        }),
-        Value::Alias(_) => {}
     }
 }
 

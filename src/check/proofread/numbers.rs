@@ -82,14 +82,20 @@ fn range(cs: &Chars, a: Num, b: Num, out: &mut Vec<Hit>) {
     } else {
         '～'
     };
-    if let Some(sign @ ('%' | '％')) = after {
+    // 10-20%, 5-10万元: the sign or the magnitude belongs to both ends (10%～20%, 5万～10万元)
+    if let Some(sign @ ('%' | '％' | '万' | '亿')) = after {
+        let what = if matches!(sign, '万' | '亿') {
+            "带万、亿的数值范围"
+        } else {
+            "百分数范围"
+        };
         out.push(
             Hit::new(
                 "proofread.percent-range",
                 sep_bytes.0,
                 sep_bytes.1,
                 format!(
-                    "百分数范围只在后一个数值带“{sign}”：{}{sep}{}{sign}",
+                    "{what}只在后一个数值带“{sign}”：{}{sep}{}{sign}",
                     digits(cs, a),
                     digits(cs, b)
                 ),
@@ -196,6 +202,11 @@ fn approx(cs: &Chars, out: &mut Vec<Hit>) {
             continue;
         };
         let neighbours = y == x + 1 || (x, y) == (3, 5);
+        // 一、二 before a measure word is a list (一、二次设备, 一、二等奖): the approximate
+        // number of one or two is written 一两; only 一、二十 (一二十个) is approximate
+        if x == 1 && !"十百千万亿".contains(m) {
+            continue;
+        }
         let before = i.checked_sub(2).and_then(|j| cs.at(j));
         let listed = before.is_some_and(|c| c == '第' || c == '、');
         let grade = cs.at(i + 3) == Some('级');
