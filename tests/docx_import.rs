@@ -277,7 +277,7 @@ fn libreoffice_edits_come_back_as_two_yaml_lines_a_template_edit_and_two_comment
     assert!(
         range
             .rows()
-            .any(|r| r[6].to_string() == "建设地点待项目选址后确定"),
+            .any(|r| r[6] == "建设地点待项目选址后确定"),
         "the summary workbook shows the reason too"
     );
 }
