@@ -14,20 +14,10 @@ use std::time::Instant;
 
 use calamine::{Reader, Xlsx, open_workbook};
 
+mod common;
+
 const ZYZ: &str = env!("CARGO_BIN_EXE_zyz");
 const DRAFT: &str = "2025/towns/kaizhang/action-plan.docx";
-
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let target = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
 
 fn zyz(args: &[&str]) -> Output {
     Command::new(ZYZ).args(args).output().unwrap()
@@ -55,17 +45,16 @@ fn c(p: &Path) -> &str {
 
 /// A copy of the sample content and the drafts built from it.
 struct Office {
-    tmp: tempfile::TempDir,
+    project: common::Project,
     content: PathBuf,
     out: PathBuf,
 }
 
 impl Office {
     fn new() -> Self {
-        let tmp = tempfile::tempdir().unwrap();
-        let content = tmp.path().join("content");
-        copy_dir(Path::new("content"), &content);
-        let out = tmp.path().join("out");
+        let project = common::Project::sample();
+        let content = project.content();
+        let out = project.dir.path().join("out");
         // the drafts say they were made on 2025-10-09 (SOURCE_DATE_EPOCH, China time)
         let o = zyz_at(&[
             "build",
@@ -82,7 +71,16 @@ impl Office {
             "-q",
         ]);
         assert!(out.join(DRAFT).is_file(), "{}", text(&o.stderr));
-        Self { tmp, content, out }
+        Self {
+            project,
+            content,
+            out,
+        }
+    }
+
+    /// The office's folder (the content, the drafts, what comes back).
+    fn dir(&self) -> &Path {
+        self.project.dir.path()
     }
 
     fn import(&self, extra: &[&str], drafts: &[&Path]) -> Output {
@@ -110,9 +108,9 @@ fn no_libreoffice() -> Option<String> {
 
 /// The draft edited in LibreOffice by `author` with `edits` (tests/docx_edit.py's JSON).
 fn edit(office: &Office, name: &str, author: &str, edits: &str) -> PathBuf {
-    let json = office.tmp.path().join(format!("{name}.json"));
+    let json = office.dir().join(format!("{name}.json"));
     std::fs::write(&json, edits).unwrap();
-    let out = office.tmp.path().join(format!("{name}.docx"));
+    let out = office.dir().join(format!("{name}.docx"));
     let run = Command::new("/usr/bin/python3")
         .args([
             "tests/docx_edit.py",
@@ -141,7 +139,7 @@ fn libreoffice_edits_come_back_as_two_yaml_lines_a_template_edit_and_two_comment
     }
     let office = Office::new();
     let edited = edit(&office, "fgj", "发改局王五", EDITS);
-    let summary = office.tmp.path().join("汇总表.xlsx");
+    let summary = office.dir().join("汇总表.xlsx");
     let dry = office.import(&["--dry-run", "--summary", c(&summary)], &[&edited]);
     let listing = text(&dry.stdout);
     assert!(dry.status.success(), "{listing}\n{}", text(&dry.stderr));
@@ -275,9 +273,7 @@ fn libreoffice_edits_come_back_as_two_yaml_lines_a_template_edit_and_two_comment
     let mut book: Xlsx<_> = open_workbook(&summary).unwrap();
     let range = book.worksheet_range("意见采纳情况汇总表").unwrap();
     assert!(
-        range
-            .rows()
-            .any(|r| r[6] == "建设地点待项目选址后确定"),
+        range.rows().any(|r| r[6] == "建设地点待项目选址后确定"),
         "the summary workbook shows the reason too"
     );
 }
@@ -386,7 +382,7 @@ fn rewrite(from: &Path, to: &Path, part: &str, f: impl Fn(String) -> String) {
 fn a_draft_of_another_year_or_town_is_refused_and_nothing_is_written() {
     let office = Office::new();
     let draft = office.out.join(DRAFT);
-    let old = office.tmp.path().join("去年的稿子.docx");
+    let old = office.dir().join("去年的稿子.docx");
     rewrite(&draft, &old, "customXml/item1.xml", |x| {
         x.replace("year=\"2025\"", "year=\"2024\"")
     });
@@ -396,7 +392,7 @@ fn a_draft_of_another_year_or_town_is_refused_and_nothing_is_written() {
     assert!(err.contains("去年的稿子.docx 是 2024 年的稿子"), "{err}");
     assert!(err.contains("import.other-draft"), "{err}");
 
-    let other = office.tmp.path().join("别镇的稿子.docx");
+    let other = office.dir().join("别镇的稿子.docx");
     rewrite(&draft, &other, "customXml/item1.xml", |x| {
         x.replace("town=\"kaizhang\"", "town=\"nowhere\"")
     });
@@ -416,7 +412,7 @@ fn an_older_export_is_refused_saying_when_and_what_changed_and_merges_on_request
     let office = Office::new();
     let draft = office.out.join(DRAFT);
     // a department moves task 1's deadline …
-    let edited = office.tmp.path().join("农业局.docx");
+    let edited = office.dir().join("农业局.docx");
     rewrite(&draft, &edited, "word/document.xml", |x| {
         x.replacen("2025年9月30日", "2025年10月31日", 1)
     });
@@ -461,7 +457,7 @@ fn an_older_export_is_refused_saying_when_and_what_changed_and_merges_on_request
         "{now}"
     );
     // and the office's own change to a field the draft changed too is a conflict
-    let both = office.tmp.path().join("工科局.docx");
+    let both = office.dir().join("工科局.docx");
     rewrite(&draft, &both, "word/document.xml", |x| {
         x.replacen("2025年9月30日", "2025年11月30日", 1)
     });
@@ -478,7 +474,7 @@ fn an_older_export_is_refused_saying_when_and_what_changed_and_merges_on_request
 fn a_returned_deadline_of_nian_di_is_an_error_naming_the_draft_and_the_field() {
     let office = Office::new();
     let draft = office.out.join(DRAFT);
-    let edited = office.tmp.path().join("改了时限.docx");
+    let edited = office.dir().join("改了时限.docx");
     // as Word saves a field typed over: the control keeps its tag, the text is the new one
     rewrite(&draft, &edited, "word/document.xml", |x| {
         x.replacen("2025年9月30日", "年底", 1)
@@ -510,7 +506,7 @@ fn import_one(office: &Office, file: &Path) -> (Option<i32>, String, f64) {
 #[test]
 fn bad_files_get_one_clear_message_each() {
     let office = Office::new();
-    let dir = office.tmp.path();
+    let dir = office.dir();
     let draft = office.out.join(DRAFT);
 
     // a workbook whose sheet is filled down to row 8,000,000, written as it streams
@@ -607,7 +603,7 @@ fn bad_files_get_one_clear_message_each() {
 #[test]
 fn a_draft_still_open_or_over_the_bounds_is_refused() {
     let office = Office::new();
-    let dir = office.tmp.path();
+    let dir = office.dir();
     let draft = office.out.join(DRAFT);
 
     // still open in Word (its owner file beside it) or LibreOffice (its lock file)
@@ -646,7 +642,7 @@ fn a_draft_still_open_or_over_the_bounds_is_refused() {
 
 /// The sample's fill-in workbooks, exported into the office's folder.
 fn export_sheets(office: &Office) -> PathBuf {
-    let dir = office.tmp.path().join("sheets");
+    let dir = office.dir().join("sheets");
     let o = zyz_at(&[
         "export",
         "sheets",
@@ -662,7 +658,7 @@ fn export_sheets(office: &Office) -> PathBuf {
 #[test]
 fn bad_workbooks_get_one_clear_message_each_and_nothing_is_written() {
     let office = Office::new();
-    let dir = office.tmp.path();
+    let dir = office.dir();
     let book = export_sheets(&office);
     let town = office.content.join("towns/kaizhang.yaml");
     let before = std::fs::read(&town).unwrap();

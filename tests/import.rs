@@ -8,19 +8,9 @@ use std::process::{Command, Output};
 
 use calamine::{Data, Reader, Xlsx, open_workbook};
 
-const ZYZ: &str = env!("CARGO_BIN_EXE_zyz");
+mod common;
 
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let target = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
+const ZYZ: &str = env!("CARGO_BIN_EXE_zyz");
 
 /// A python with openpyxl: `ZYZ_TEST_PYTHON` (.ci/run makes a venv), else `python3` if it has it.
 fn python() -> Option<PathBuf> {
@@ -41,7 +31,7 @@ fn python() -> Option<PathBuf> {
 }
 
 struct Trip {
-    _tmp: tempfile::TempDir,
+    _project: common::Project,
     content: PathBuf,
     sheets: PathBuf,
     python: PathBuf,
@@ -57,10 +47,9 @@ impl Trip {
             );
             return None;
         };
-        let tmp = tempfile::tempdir().unwrap();
-        let content = tmp.path().join("content");
-        copy_dir(Path::new("content"), &content);
-        let sheets = tmp.path().join("sheets");
+        let project = common::Project::sample();
+        let content = project.content();
+        let sheets = project.dir.path().join("sheets");
         let out = zyz(&[
             "export",
             "sheets",
@@ -71,7 +60,7 @@ impl Trip {
         ]);
         assert!(out.status.success(), "{}", text(&out.stderr));
         Some(Self {
-            _tmp: tmp,
+            _project: project,
             content,
             sheets,
             python,
