@@ -229,14 +229,9 @@ pub fn import_drafts(
     let changes = drafts::changes(&loaded.content, content_dir, &returned, &now);
     out.findings.extend(changes.findings);
     out.items = changes.items;
-    let mut by_file: BTreeMap<PathBuf, Vec<(String, String)>> = BTreeMap::new();
-    for e in &changes.edits {
-        let edit = (e.path.clone(), e.value.clone());
-        by_file.entry(e.rel.clone()).or_default().push(edit);
-    }
     let edited = edit_files(
         content_dir,
-        &by_file,
+        &by_file(&changes.edits),
         |(rel, _)| (*rel).clone(),
         |old, (_, edits)| yamledit::set_paths(old, edits),
         "把稿子中的改动手工写入这个文件",
@@ -248,18 +243,23 @@ pub fn import_drafts(
             .extend(verify::verify_drafts(&loaded, &edited, &changes.edits)?);
     }
     if out.has_errors() {
-        for item in &mut out.items {
-            item.adopted = false;
-        }
-    } else if let Some(file) = opinions::file_change(
-        content_dir,
-        out.opinions.as_ref(),
-        &out.items,
-        &changes.titles,
-    )? {
-        out.files.push(file);
+        out.items.iter_mut().for_each(|item| item.adopted = false);
+    } else {
+        let opinions = out.opinions.as_ref();
+        let file = opinions::file_change(content_dir, opinions, &out.items, &changes.titles)?;
+        out.files.extend(file);
     }
     Ok(out)
+}
+
+/// The field edits by file: (path, YAML text) each.
+fn by_file(edits: &[drafts::FieldEdit]) -> BTreeMap<PathBuf, Vec<(String, String)>> {
+    let mut out: BTreeMap<PathBuf, Vec<(String, String)>> = BTreeMap::new();
+    for e in edits {
+        let edit = (e.path.clone(), e.value.clone());
+        out.entry(e.rel.clone()).or_default().push(edit);
+    }
+    out
 }
 
 /// Each draft read, or why it cannot be (a finding).
