@@ -401,6 +401,20 @@ fn a_draft_of_another_year_or_town_is_refused_and_nothing_is_written() {
     assert_eq!(o.status.code(), Some(1), "{err}");
     assert!(err.contains("是镇 `nowhere` 的稿子"), "{err}");
 
+    // another town's: a town the content has, but no such document of it
+    let foreign = office.dir().join("城东的稿子.docx");
+    rewrite(&draft, &foreign, "customXml/item1.xml", |x| {
+        x.replace("town=\"kaizhang\"", "town=\"chengdong\"")
+            .replace("towns/kaizhang/action-plan", "towns/chengdong/action-plan")
+    });
+    let o = office.import(&["--dry-run"], &[&foreign]);
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("城东的稿子.docx 是 2025/towns/chengdong/action-plan.docx 的稿子，按现在的内容目录不再生成这份文件"),
+        "{err}"
+    );
+
     // a draft as built, unchanged: nothing to do
     let o = office.import(&["--dry-run"], &[&draft]);
     assert!(o.status.success(), "{}", text(&o.stderr));
@@ -724,6 +738,16 @@ fn bad_workbooks_get_one_clear_message_each_and_nothing_is_written() {
     refused(
         &old,
         "去年的表.xlsx 是 2024 年的填报表，内容目录是 2025 年的",
+    );
+
+    // made by a zyz that did not record the year
+    let v1 = dir.join("旧版的表.xlsx");
+    rewrite(&book, &v1, "xl/sharedStrings.xml", |x| {
+        x.replace("<t>zyz-sheets/2</t>", "<t>zyz-sheets/1</t>")
+    });
+    refused(
+        &v1,
+        "旧版的表.xlsx 是旧版 zyz 导出的填报表，没有记录年份和版本",
     );
 
     // a workbook made before the office changed a value in the YAML
