@@ -262,6 +262,18 @@ fn libreoffice_edits_come_back_as_two_yaml_lines_a_template_edit_and_two_comment
         1,
     );
     std::fs::write(&opinions, &filled).unwrap();
+    // a 是否采纳 the table does not know is an error of zyz check at its line
+    let typo = filled.replacen("adopted: 待定", "adopted: 同意", 1);
+    std::fs::write(&opinions, &typo).unwrap();
+    let check = zyz(&["check", "--content", c(&office.content)]);
+    let err = text(&check.stdout);
+    assert_eq!(check.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("error[opinions.adopted]: 是否采纳写成了 `同意`")
+            && err.contains("opinions.yaml:"),
+        "{err}"
+    );
+    std::fs::write(&opinions, &filled).unwrap();
     let again = office.import(&["--summary", c(&summary)], &[&edited]);
     assert!(again.status.success(), "{}", text(&again.stderr));
     assert!(
