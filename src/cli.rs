@@ -290,7 +290,7 @@ pub struct PreviewArgs {
 
 #[derive(Debug, Args)]
 pub struct SchemaArgs {
-    /// Which file's schema: `town`, `city`, `standard`, `plan`, `assessment`, `register`, `proofread`.
+    /// Which file's schema: `town`, `city`, `standard`, `plan`, `assessment`, `register`, `proofread`, `opinions`.
     #[arg(default_value = "town")]
     pub which: String,
 }
@@ -388,6 +388,12 @@ pub struct ImportArgs {
     /// Drafts: ignore tracked changes (read the text as it was before them).
     #[arg(long)]
     pub reject_tracked: bool,
+    /// Accept drafts and workbooks made from older content (refused by default: re-export and
+    /// re-send them) and merge them field by field; a value changed in the YAML since they were
+    /// made is a conflict, never overwritten. For copies that come back after another copy of the
+    /// same draft was imported.
+    #[arg(long)]
+    pub merge_older: bool,
     /// Drafts: write the 意见采纳情况汇总表 (every field edit, template edit and comment) to this
     /// workbook; a re-run keeps the 理由 filled in.
     #[arg(long, value_name = "FILE.xlsx")]

@@ -14,23 +14,25 @@ use std::time::Instant;
 
 use calamine::{Reader, Xlsx, open_workbook};
 
+mod common;
+
 const ZYZ: &str = env!("CARGO_BIN_EXE_zyz");
 const DRAFT: &str = "2025/towns/kaizhang/action-plan.docx";
 
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let target = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
 fn zyz(args: &[&str]) -> Output {
     Command::new(ZYZ).args(args).output().unwrap()
+}
+
+/// 2025-10-09 16:53 in China.
+const MADE: &str = "1760000000";
+
+/// `zyz` with SOURCE_DATE_EPOCH at [`MADE`].
+fn zyz_at(args: &[&str]) -> Output {
+    Command::new(ZYZ)
+        .args(args)
+        .env("SOURCE_DATE_EPOCH", MADE)
+        .output()
+        .unwrap()
 }
 
 fn text(bytes: &[u8]) -> String {
@@ -43,18 +45,18 @@ fn c(p: &Path) -> &str {
 
 /// A copy of the sample content and the drafts built from it.
 struct Office {
-    tmp: tempfile::TempDir,
+    project: common::Project,
     content: PathBuf,
     out: PathBuf,
 }
 
 impl Office {
     fn new() -> Self {
-        let tmp = tempfile::tempdir().unwrap();
-        let content = tmp.path().join("content");
-        copy_dir(Path::new("content"), &content);
-        let out = tmp.path().join("out");
-        let o = zyz(&[
+        let project = common::Project::sample();
+        let content = project.content();
+        let out = project.dir.path().join("out");
+        // the drafts say they were made on 2025-10-09 (SOURCE_DATE_EPOCH, China time)
+        let o = zyz_at(&[
             "build",
             "--formats",
             "pdf,docx",
@@ -69,7 +71,16 @@ impl Office {
             "-q",
         ]);
         assert!(out.join(DRAFT).is_file(), "{}", text(&o.stderr));
-        Self { tmp, content, out }
+        Self {
+            project,
+            content,
+            out,
+        }
+    }
+
+    /// The office's folder (the content, the drafts, what comes back).
+    fn dir(&self) -> &Path {
+        self.project.dir.path()
     }
 
     fn import(&self, extra: &[&str], drafts: &[&Path]) -> Output {
@@ -97,9 +108,9 @@ fn no_libreoffice() -> Option<String> {
 
 /// The draft edited in LibreOffice by `author` with `edits` (tests/docx_edit.py's JSON).
 fn edit(office: &Office, name: &str, author: &str, edits: &str) -> PathBuf {
-    let json = office.tmp.path().join(format!("{name}.json"));
+    let json = office.dir().join(format!("{name}.json"));
     std::fs::write(&json, edits).unwrap();
-    let out = office.tmp.path().join(format!("{name}.docx"));
+    let out = office.dir().join(format!("{name}.docx"));
     let run = Command::new("/usr/bin/python3")
         .args([
             "tests/docx_edit.py",
@@ -128,7 +139,7 @@ fn libreoffice_edits_come_back_as_two_yaml_lines_a_template_edit_and_two_comment
     }
     let office = Office::new();
     let edited = edit(&office, "fgj", "发改局王五", EDITS);
-    let summary = office.tmp.path().join("汇总表.xlsx");
+    let summary = office.dir().join("汇总表.xlsx");
     let dry = office.import(&["--dry-run", "--summary", c(&summary)], &[&edited]);
     let listing = text(&dry.stdout);
     assert!(dry.status.success(), "{listing}\n{}", text(&dry.stderr));
@@ -162,11 +173,13 @@ fn libreoffice_edits_come_back_as_two_yaml_lines_a_template_edit_and_two_comment
         comments[0].contains("「建议写明建设地点」")
             && comments[1].contains("「季度节点请与乡镇核对」")
     );
+    // the town's file and opinions.yaml (the summary's data)
     assert!(
-        text(&dry.stderr).contains("1 files would change"),
+        text(&dry.stderr).contains("2 files would change"),
         "{}",
         text(&dry.stderr)
     );
+    assert!(listing.contains("+++ b/") && listing.contains("opinions.yaml"));
 
     // the summary: five items, the two field edits adopted, the rest for the office to decide
     let mut book: Xlsx<_> = open_workbook(&summary).unwrap();
@@ -224,8 +237,6 @@ fn libreoffice_edits_come_back_as_two_yaml_lines_a_template_edit_and_two_comment
         "build",
         "--town",
         "kaizhang",
-        "--kind",
-        "action-plan",
         "--content",
         c(&office.content),
         "--out",
@@ -238,6 +249,88 @@ fn libreoffice_edits_come_back_as_two_yaml_lines_a_template_edit_and_two_comment
     let pdf_text: String = text(&read.stdout).split_whitespace().collect();
     assert!(pdf_text.contains("由市农业农村局牵头"), "{pdf_text}");
     assert!(pdf_text.contains("新增冷库容量8000吨"), "{pdf_text}");
+
+    // the same build made the 意见采纳情况汇总表 from opinions.yaml: five rows, two adopted
+    opinion_summary_lists_five_items(&office, &o);
+
+    // the office fills in a reason; importing the same draft again (its edits in the YAML
+    // already, the only change since it was made: not refused as older) keeps it
+    let opinions = office.content.join("opinions.yaml");
+    let filled = std::fs::read_to_string(&opinions).unwrap().replacen(
+        "reason: ''",
+        "reason: 建设地点待项目选址后确定",
+        1,
+    );
+    std::fs::write(&opinions, &filled).unwrap();
+    // a 是否采纳 the table does not know is an error of zyz check at its line
+    let typo = filled.replacen("adopted: 待定", "adopted: 同意", 1);
+    std::fs::write(&opinions, &typo).unwrap();
+    let check = zyz(&["check", "--content", c(&office.content)]);
+    let err = text(&check.stdout);
+    assert_eq!(check.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("error[opinions.adopted]: 是否采纳写成了 `同意`")
+            && err.contains("opinions.yaml:"),
+        "{err}"
+    );
+    std::fs::write(&opinions, &filled).unwrap();
+    let again = office.import(&["--summary", c(&summary)], &[&edited]);
+    assert!(again.status.success(), "{}", text(&again.stderr));
+    assert!(
+        text(&again.stderr).contains("0 files updated"),
+        "{}",
+        text(&again.stderr)
+    );
+    assert_eq!(std::fs::read_to_string(&opinions).unwrap(), filled);
+    let mut book: Xlsx<_> = open_workbook(&summary).unwrap();
+    let range = book.worksheet_range("意见采纳情况汇总表").unwrap();
+    assert!(
+        range.rows().any(|r| r[6] == "建设地点待项目选址后确定"),
+        "the summary workbook shows the reason too"
+    );
+}
+
+/// The opinion summary beside the town's plan, read with pdftotext: the five items (two field
+/// edits adopted, the template edit and the two comments to be decided), and zyz's own layout
+/// check found nothing in it.
+fn opinion_summary_lists_five_items(office: &Office, build: &Output) {
+    let pdf = office
+        .out
+        .join("2025/towns/kaizhang/action-plan-opinions.pdf");
+    assert!(pdf.is_file(), "{}", text(&build.stderr));
+    let stderr = text(&build.stderr);
+    assert!(
+        !stderr
+            .lines()
+            .any(|l| l.contains("action-plan-opinions") && l.contains("layout.")),
+        "{stderr}"
+    );
+    let o = Command::new("pdftotext")
+        .args(["-raw", c(&pdf), "-"])
+        .output()
+        .unwrap();
+    let t: String = text(&o.stdout).split_whitespace().collect();
+    for needle in [
+        "附件",
+        "意见采纳情况汇总表",
+        "提出单位/人",
+        "是否采纳",
+        "共收到意见5条，其中采纳2条",
+        "市农业农村局",
+        "新增冷库容量8000吨",
+        "计划报市专业镇工作领导小组办公室备案",
+        "建议写明建设地点",
+        "季度节点请与乡镇核对",
+    ] {
+        assert!(t.contains(needle), "{needle} missing: {t}");
+    }
+    assert_eq!(t.matches("待定").count(), 3, "{t}");
+    let adopted = t.matches("采纳").count()
+        - ["是否采纳", "其中采纳", "意见采纳"]
+            .iter()
+            .map(|w| t.matches(w).count())
+            .sum::<usize>();
+    assert_eq!(adopted, 2, "{t}");
 }
 
 #[test]
@@ -301,7 +394,7 @@ fn rewrite(from: &Path, to: &Path, part: &str, f: impl Fn(String) -> String) {
 fn a_draft_of_another_year_or_town_is_refused_and_nothing_is_written() {
     let office = Office::new();
     let draft = office.out.join(DRAFT);
-    let old = office.tmp.path().join("去年的稿子.docx");
+    let old = office.dir().join("去年的稿子.docx");
     rewrite(&draft, &old, "customXml/item1.xml", |x| {
         x.replace("year=\"2025\"", "year=\"2024\"")
     });
@@ -311,7 +404,7 @@ fn a_draft_of_another_year_or_town_is_refused_and_nothing_is_written() {
     assert!(err.contains("去年的稿子.docx 是 2024 年的稿子"), "{err}");
     assert!(err.contains("import.other-draft"), "{err}");
 
-    let other = office.tmp.path().join("别镇的稿子.docx");
+    let other = office.dir().join("别镇的稿子.docx");
     rewrite(&draft, &other, "customXml/item1.xml", |x| {
         x.replace("town=\"kaizhang\"", "town=\"nowhere\"")
     });
@@ -320,6 +413,20 @@ fn a_draft_of_another_year_or_town_is_refused_and_nothing_is_written() {
     assert_eq!(o.status.code(), Some(1), "{err}");
     assert!(err.contains("是镇 `nowhere` 的稿子"), "{err}");
 
+    // another town's: a town the content has, but no such document of it
+    let foreign = office.dir().join("城东的稿子.docx");
+    rewrite(&draft, &foreign, "customXml/item1.xml", |x| {
+        x.replace("town=\"kaizhang\"", "town=\"chengdong\"")
+            .replace("towns/kaizhang/action-plan", "towns/chengdong/action-plan")
+    });
+    let o = office.import(&["--dry-run"], &[&foreign]);
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("城东的稿子.docx 是 2025/towns/chengdong/action-plan.docx 的稿子，按现在的内容目录不再生成这份文件"),
+        "{err}"
+    );
+
     // a draft as built, unchanged: nothing to do
     let o = office.import(&["--dry-run"], &[&draft]);
     assert!(o.status.success(), "{}", text(&o.stderr));
@@ -327,10 +434,73 @@ fn a_draft_of_another_year_or_town_is_refused_and_nothing_is_written() {
 }
 
 #[test]
+fn an_older_export_is_refused_saying_when_and_what_changed_and_merges_on_request() {
+    let office = Office::new();
+    let draft = office.out.join(DRAFT);
+    // a department moves task 1's deadline …
+    let edited = office.dir().join("农业局.docx");
+    rewrite(&draft, &edited, "word/document.xml", |x| {
+        x.replacen("2025年9月30日", "2025年10月31日", 1)
+    });
+    // … while the office changed task 1's lead unit in the YAML after the draft went out
+    let town = office.content.join("towns/kaizhang.yaml");
+    let yaml = std::fs::read_to_string(&town).unwrap().replacen(
+        "    lead: 开张镇人民政府",
+        "    lead: 市工科局",
+        1,
+    );
+    std::fs::write(&town, &yaml).unwrap();
+    let o = office.import(&[], &[&edited]);
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains(
+            "农业局.docx 是2025年10月9日导出的旧稿（2025/towns/kaizhang/action-plan.docx）"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("牵头单位（tasks[0].lead）「开张镇人民政府」→「市工科局」"),
+        "{err}"
+    );
+    assert!(
+        err.contains("重新生成") && err.contains("--merge-older"),
+        "{err}"
+    );
+    assert_eq!(err.matches("error[").count(), 1, "one message: {err}");
+    assert_eq!(
+        std::fs::read_to_string(&town).unwrap(),
+        yaml,
+        "nothing written"
+    );
+
+    // merged field by field on request: the deadline goes in, the office's lead unit stays
+    let o = office.import(&["--merge-older"], &[&edited]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let now = std::fs::read_to_string(&town).unwrap();
+    assert!(
+        now.contains("    deadline: 2025-10-31") && now.contains("    lead: 市工科局"),
+        "{now}"
+    );
+    // and the office's own change to a field the draft changed too is a conflict
+    let both = office.dir().join("工科局.docx");
+    rewrite(&draft, &both, "word/document.xml", |x| {
+        x.replacen("2025年9月30日", "2025年11月30日", 1)
+    });
+    let o = office.import(&["--merge-older"], &[&both]);
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("冲突：完成时限 在稿子导出后已在 YAML 中改为「2025-10-31」"),
+        "{err}"
+    );
+}
+
+#[test]
 fn a_returned_deadline_of_nian_di_is_an_error_naming_the_draft_and_the_field() {
     let office = Office::new();
     let draft = office.out.join(DRAFT);
-    let edited = office.tmp.path().join("改了时限.docx");
+    let edited = office.dir().join("改了时限.docx");
     // as Word saves a field typed over: the control keeps its tag, the text is the new one
     rewrite(&draft, &edited, "word/document.xml", |x| {
         x.replacen("2025年9月30日", "年底", 1)
@@ -362,7 +532,7 @@ fn import_one(office: &Office, file: &Path) -> (Option<i32>, String, f64) {
 #[test]
 fn bad_files_get_one_clear_message_each() {
     let office = Office::new();
-    let dir = office.tmp.path();
+    let dir = office.dir();
     let draft = office.out.join(DRAFT);
 
     // a workbook whose sheet is filled down to row 8,000,000, written as it streams
@@ -454,4 +624,177 @@ fn bad_files_get_one_clear_message_each() {
         err.contains("别人的.docx 的隐藏部件不是 zyz 稿子的格式"),
         "{err}"
     );
+}
+
+#[test]
+fn a_draft_still_open_or_over_the_bounds_is_refused() {
+    let office = Office::new();
+    let dir = office.dir();
+    let draft = office.out.join(DRAFT);
+
+    // still open in Word (its owner file beside it) or LibreOffice (its lock file)
+    for (name, lock) in [
+        ("正在改.docx", "~$正在改.docx"),
+        ("开张镇计划.docx", ".~lock.开张镇计划.docx#"),
+    ] {
+        let open = dir.join(name);
+        std::fs::copy(&draft, &open).unwrap();
+        std::fs::write(dir.join(lock), b"owner").unwrap();
+        let (code, err, _) = import_one(&office, &open);
+        assert_eq!(code, Some(1), "{err}");
+        assert!(
+            err.contains(&format!("{name} 仍在编辑中（旁边有锁文件 {lock}）")),
+            "{err}"
+        );
+    }
+
+    // a part that compresses 1000:1 (5 MB of one character)
+    let padded = dir.join("填充.docx");
+    rewrite(&draft, &padded, "word/document.xml", |x| {
+        x.replacen(
+            "</w:body>",
+            &format!("<!--{}--></w:body>", "a".repeat(5 << 20)),
+            1,
+        )
+    });
+    let (code, err, secs) = import_one(&office, &padded);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        err.contains("填充.docx 的部件 word/document.xml 压缩比"),
+        "{err}"
+    );
+    assert!(secs < 5.0, "{secs} s");
+}
+
+/// The sample's fill-in workbooks, exported into the office's folder.
+fn export_sheets(office: &Office) -> PathBuf {
+    let dir = office.dir().join("sheets");
+    let o = zyz_at(&[
+        "export",
+        "sheets",
+        "--content",
+        c(&office.content),
+        "--out",
+        c(&dir),
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    dir.join("2025/开张镇.xlsx")
+}
+
+#[test]
+fn bad_workbooks_get_one_clear_message_each_and_nothing_is_written() {
+    let office = Office::new();
+    let dir = office.dir();
+    let book = export_sheets(&office);
+    let town = office.content.join("towns/kaizhang.yaml");
+    let before = std::fs::read(&town).unwrap();
+    let refused = |file: &Path, expected: &str| {
+        let (code, err, _) = import_one(&office, file);
+        assert_eq!(code, Some(1), "{err}");
+        assert!(err.contains(expected), "expected {expected:?} in:\n{err}");
+        assert!(err.lines().count() < 6, "one message: {err}");
+    };
+
+    // as exported: nothing to do
+    let (code, err, _) = import_one(&office, &book);
+    assert_eq!(code, Some(0), "{err}");
+
+    // a ZIP that is not an OOXML package
+    let plain = dir.join("压缩包.xlsx");
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(&plain).unwrap());
+    zip.start_file("readme.txt", zip::write::SimpleFileOptions::default())
+        .unwrap();
+    zip.write_all(b"hello").unwrap();
+    zip.finish().unwrap();
+    refused(&plain, "压缩包.xlsx 是 ZIP 文件，但不是 工作簿");
+
+    // password-protected: an OLE compound file
+    let locked = dir.join("加密.xlsx");
+    let mut cfb = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    cfb.resize(4096, 0);
+    std::fs::write(&locked, cfb).unwrap();
+    refused(&locked, "加密.xlsx 设有打开密码");
+
+    // cut short while being copied
+    let bytes = std::fs::read(&book).unwrap();
+    let cut = dir.join("没传完.xlsx");
+    std::fs::write(&cut, &bytes[..bytes.len() / 2]).unwrap();
+    refused(&cut, "没传完.xlsx 不完整");
+
+    // still open in Excel (its owner file beside it)
+    let open = dir.join("在填.xlsx");
+    std::fs::copy(&book, &open).unwrap();
+    std::fs::write(dir.join("~$在填.xlsx"), b"owner").unwrap();
+    refused(&open, "在填.xlsx 仍在编辑中");
+
+    // a DTD with entities in a sheet
+    let dtd = dir.join("实体.xlsx");
+    rewrite(&book, &dtd, "xl/worksheets/sheet1.xml", |x| {
+        x.replacen(
+            "<worksheet",
+            "<!DOCTYPE worksheet [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;\">]><worksheet",
+            1,
+        )
+    });
+    refused(
+        &dtd,
+        "实体.xlsx 的部件 xl/worksheets/sheet1.xml 含 DTD 或实体声明",
+    );
+
+    // last year's workbook
+    let old = dir.join("去年的表.xlsx");
+    rewrite(&book, &old, "xl/sharedStrings.xml", |x| {
+        assert!(x.contains("<t>2025</t>"), "the year is a shared string");
+        x.replace("<t>2025</t>", "<t>2024</t>")
+    });
+    refused(
+        &old,
+        "去年的表.xlsx 是 2024 年的填报表，内容目录是 2025 年的",
+    );
+
+    // made by a zyz that did not record the year
+    let v1 = dir.join("旧版的表.xlsx");
+    rewrite(&book, &v1, "xl/sharedStrings.xml", |x| {
+        x.replace("<t>zyz-sheets/2</t>", "<t>zyz-sheets/1</t>")
+    });
+    refused(
+        &v1,
+        "旧版的表.xlsx 是旧版 zyz 导出的填报表，没有记录年份和版本",
+    );
+
+    // a workbook made before the office changed a value in the YAML
+    let yaml = String::from_utf8(before.clone()).unwrap();
+    let changed = yaml.replacen("    status: 整改中", "    status: 未整改", 1);
+    assert_ne!(changed, yaml);
+    std::fs::write(&town, &changed).unwrap();
+    refused(
+        &book,
+        "开张镇.xlsx 是2025年10月9日导出的旧表，与现在的内容不一致：导出后 YAML 已改动：问题台账",
+    );
+    let o = office.import(&["--merge-older", "--dry-run"], &[&book]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    std::fs::write(&town, &before).unwrap();
+
+    // 120 rows of a wrong status: the first 50 findings, then a count
+    let many = dir.join("填错了.xlsx");
+    rewrite(&book, &many, "xl/worksheets/sheet1.xml", |x| {
+        let rows: String = (200..320)
+            .map(|r| {
+                format!(
+                    "<row r=\"{r}\"><c r=\"B{r}\" t=\"inlineStr\"><is><t>开张镇</t></is></c><c r=\"J{r}\" t=\"inlineStr\"><is><t>完成</t></is></c></row>"
+                )
+            })
+            .collect();
+        x.replacen("</sheetData>", &format!("{rows}</sheetData>"), 1)
+    });
+    let (code, err, _) = import_one(&office, &many);
+    assert_eq!(code, Some(1), "{err}");
+    let shown = err
+        .lines()
+        .filter(|l| l.starts_with("填错了.xlsx!"))
+        .count();
+    assert_eq!(shown, 50, "{err}");
+    assert!(err.contains("填错了.xlsx: …另有 "), "{err}");
+    assert!(err.contains(" 处错误"), "{err}");
+    assert_eq!(std::fs::read(&town).unwrap(), before, "nothing written");
 }

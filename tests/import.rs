@@ -8,19 +8,9 @@ use std::process::{Command, Output};
 
 use calamine::{Data, Reader, Xlsx, open_workbook};
 
-const ZYZ: &str = env!("CARGO_BIN_EXE_zyz");
+mod common;
 
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let target = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
+const ZYZ: &str = env!("CARGO_BIN_EXE_zyz");
 
 /// A python with openpyxl: `ZYZ_TEST_PYTHON` (.ci/run makes a venv), else `python3` if it has it.
 fn python() -> Option<PathBuf> {
@@ -41,7 +31,7 @@ fn python() -> Option<PathBuf> {
 }
 
 struct Trip {
-    _tmp: tempfile::TempDir,
+    _project: common::Project,
     content: PathBuf,
     sheets: PathBuf,
     python: PathBuf,
@@ -57,10 +47,9 @@ impl Trip {
             );
             return None;
         };
-        let tmp = tempfile::tempdir().unwrap();
-        let content = tmp.path().join("content");
-        copy_dir(Path::new("content"), &content);
-        let sheets = tmp.path().join("sheets");
+        let project = common::Project::sample();
+        let content = project.content();
+        let sheets = project.dir.path().join("sheets");
         let out = zyz(&[
             "export",
             "sheets",
@@ -71,7 +60,7 @@ impl Trip {
         ]);
         assert!(out.status.success(), "{}", text(&out.stderr));
         Some(Self {
-            _tmp: tmp,
+            _project: project,
             content,
             sheets,
             python,
@@ -99,10 +88,13 @@ impl Trip {
     }
 
     fn import(&self, files: &[&Path], dry_run: bool) -> Output {
+        let flags: &[&str] = if dry_run { &["--dry-run"] } else { &[] };
+        self.import_with(flags, files)
+    }
+
+    fn import_with(&self, flags: &[&str], files: &[&Path]) -> Output {
         let mut args = vec!["import", "--content", c(&self.content)];
-        if dry_run {
-            args.push("--dry-run");
-        }
+        args.extend(flags);
         args.extend(files.iter().map(|f| c(f)));
         zyz(&args)
     }
@@ -339,10 +331,15 @@ fn libreoffice_saved_sheet_imports_the_same() {
 
 /// One bad edit of 开张镇's workbook: refused with `message` at its cell, nothing written.
 fn refused(trip: &Trip, edits: &[&str], expected: &str) {
+    refused_with(trip, &[], edits, expected)
+}
+
+/// [`refused`], the import run with `flags`.
+fn refused_with(trip: &Trip, flags: &[&str], edits: &[&str], expected: &str) {
     let edits: Vec<String> = edits.iter().map(|s| s.to_string()).collect();
     let filled = trip.fill("开张镇.xlsx", &edits);
     let before = town_texts(trip);
-    let out = trip.import(&[&filled], false);
+    let out = trip.import_with(flags, &[&filled]);
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(
@@ -403,15 +400,22 @@ fn a_value_changed_on_both_sides_is_a_conflict() {
         .town_text("kaizhang")
         .replace("    status: 整改中", "    status: 未整改");
     std::fs::write(&path, yaml).unwrap();
-    // … and the town fills in the same cell differently
+    // … so the workbook, made before, is refused as a whole …
     refused(
         &trip,
+        &["任务进度!I2=n:0.6"],
+        "导出的旧表，与现在的内容不一致：导出后 YAML 已改动：问题台账 ",
+    );
+    // … and merged cell by cell on request: the town filled in the same cell differently
+    refused_with(
+        &trip,
+        &["--merge-older"],
         &["问题台账!J2=已整改", "问题台账!K2=d:2025-10-15"],
         "开张镇.xlsx!问题台账!J2: error[import.conflict]: 冲突：状态 在填报表导出后已在 YAML 中改为 `未整改`，表中填的是 `已整改`",
     );
     // a value only the office changed is kept, not reported
     let filled = trip.fill("开张镇.xlsx", &["任务进度!I2=n:0.6".to_owned()]);
-    let out = trip.import(&[&filled], false);
+    let out = trip.import_with(&["--merge-older"], &[&filled]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let now = trip.town_text("kaizhang");
     assert!(

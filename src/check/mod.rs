@@ -21,6 +21,7 @@ mod assessment;
 mod city;
 mod cycle;
 mod designation;
+mod opinions;
 pub mod proofread;
 mod register;
 mod towns;
@@ -140,6 +141,7 @@ pub fn check(content: &Content) -> Report {
     across::across_towns(content, &mut report.findings);
     assessment::check(content, &mut report.findings);
     register::check(content, &mut report.findings);
+    opinions::check(content, &mut report.findings);
     proofread::check_config(content, &mut report.findings);
     cycle::check(content, &mut report.findings);
     crate::diag::sort(&mut report.findings);

@@ -40,7 +40,7 @@ pub fn run(args: &ImportArgs) -> anyhow::Result<Exit> {
     if args.summary.is_some() || args.reject_tracked {
         anyhow::bail!("--summary and --reject-tracked are for drafts (.docx) only");
     }
-    let outcome = writeback::import(&args.project.content, &args.files)?;
+    let outcome = writeback::import(&args.project.content, &args.files, args.merge_older)?;
     let errors = print_findings(&outcome.findings);
     let sources = format!("{} workbooks", outcome.books);
     finish(&outcome.files, errors, args.dry_run, &sources)

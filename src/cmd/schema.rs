@@ -1,12 +1,12 @@
-//! `zyz schema [town|city|standard|plan|assessment|register|proofread]`: print the JSON Schema of a content file, for editors
+//! `zyz schema [town|city|standard|plan|assessment|register|proofread|opinions]`: print the JSON Schema of a content file, for editors
 //! (`# yaml-language-server: $schema=...`). Derived from the serde types, so the two agree.
 
 use crate::Exit;
 use crate::cli::SchemaArgs;
-use crate::model::{Assessment, City, CityPlan, Proofread, Register, Standard, Town};
+use crate::model::{Assessment, City, CityPlan, Opinions, Proofread, Register, Standard, Town};
 
 /// The kinds of content file with a schema.
-pub const KINDS: [&str; 7] = [
+pub const KINDS: [&str; 8] = [
     "town",
     "city",
     "standard",
@@ -14,6 +14,7 @@ pub const KINDS: [&str; 7] = [
     "assessment",
     "register",
     "proofread",
+    "opinions",
 ];
 
 /// The JSON Schema of one kind of content file.
@@ -26,6 +27,7 @@ pub fn schema(which: &str) -> Option<serde_json::Value> {
         "assessment" => schemars::schema_for!(Assessment),
         "register" => schemars::schema_for!(Register),
         "proofread" => schemars::schema_for!(Proofread),
+        "opinions" => schemars::schema_for!(Opinions),
         _ => return None,
     };
     Some(schema.to_value())

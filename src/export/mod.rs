@@ -18,6 +18,29 @@ use crate::diag::Diagnostic;
 use crate::plan::{Doc, Format};
 use crate::typeset::{Job, Typesetter};
 
+/// The day a Word draft or a fill-in workbook is made, which `zyz import` names when it refuses
+/// an older one: the day of `SOURCE_DATE_EPOCH` when set (a reproducible build), else today, in
+/// China Standard Time (UTC+8, where the offices are). A day, not a time, so that two builds of
+/// the same inputs on one day give the same bytes; a document is rebuilt only when its inputs
+/// change, so the day it carries stays the day it was made.
+pub fn made_on() -> crate::model::Date {
+    let epoch = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok());
+    let utc = match epoch.and_then(|s| time::OffsetDateTime::from_unix_timestamp(s).ok()) {
+        Some(t) => t,
+        None => time::OffsetDateTime::now_utc(),
+    };
+    let cst = time::UtcOffset::from_hms(8, 0, 0).unwrap_or(time::UtcOffset::UTC);
+    let day = utc.to_offset(cst).date();
+    crate::model::Date::new(
+        u16::try_from(day.year()).unwrap_or(2000),
+        u8::from(day.month()),
+        day.day(),
+    )
+    .unwrap_or_default()
+}
+
 /// What an exporter is given: one planned document, laid out.
 pub struct Laid<'a> {
     pub doc: &'a Doc,

@@ -3,7 +3,8 @@
 //! sheets protected without a password (审阅 → 撤销工作表保护 lifts it); fillable columns are
 //! unlocked and validated (status from a list, progress 0–100 %, dates as dates); the hidden sheet
 //! `zyz来源` names the workbook's town and keeps a hash of every fillable value it was made from.
-//! Same plan, same bytes: the creation date is the document date and the zip entries have a fixed
+//! Same plan (and day), same bytes: the creation date is the document date, the day it was made
+//! (`export::made_on`) the only other date, and the zip entries have a fixed
 //! timestamp.
 
 use anyhow::Context as _;
@@ -198,13 +199,18 @@ fn validate(
     Ok(())
 }
 
-/// The hidden sheet: A1 the mark, B1 the town id (empty for the city); from row 3 one line per
-/// hashed value (sheet, key, field, hash); column F the town names.
+/// The hidden sheet: A1 the mark, B1 the town id (empty for the city), C1 the year, D1 the day it
+/// was made, E1 its version ([`Sheets::version`]); from row 3 one line per hashed value (sheet,
+/// key, field, hash); column F the town names. A hidden sheet, because Excel, WPS and
+/// LibreOffice all keep one (tests/import.rs re-saves a workbook with LibreOffice).
 fn source_sheet(sheet: &mut Worksheet, plan: &Sheets) -> anyhow::Result<()> {
     sheet.set_name(SOURCE_SHEET)?;
     sheet.write_string(0, 0, MARK)?;
     let town = plan.town.as_ref().map_or("", |(id, _)| id.as_str());
     sheet.write_string(0, 1, town)?;
+    sheet.write_string(0, 2, plan.year.to_string())?;
+    sheet.write_string(0, 3, crate::export::made_on().to_string())?;
+    sheet.write_string(0, 4, plan.version())?;
     for (c, h) in ["表", "键", "字段", "哈希"].iter().enumerate() {
         sheet.write_string(1, c as u16, *h)?;
     }

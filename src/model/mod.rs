@@ -15,6 +15,7 @@ pub mod cycle;
 pub mod de;
 mod de_error;
 mod files;
+pub mod opinions;
 pub mod plan;
 pub mod proofread;
 pub mod register;
@@ -33,6 +34,7 @@ use serde::Serialize;
 
 pub use assessment::{Assessment, Indicator, Measure, Selection};
 pub use city::{City, Department, LeadingGroup, Organ, OutputFormat, Signer, wenhao};
+pub use opinions::{Opinion, OpinionDoc, Opinions};
 pub use plan::{CityPlan, Heading, PlanIssue, PlanTask, Safeguard};
 pub use proofread::Proofread;
 pub use register::{IssuedDoc, KINDS, Register};
@@ -68,6 +70,8 @@ pub struct Content {
     pub register: Option<Register>,
     /// `proofread.yaml`, the office's proofreading settings (optional: the defaults).
     pub proofread: Proofread,
+    /// `opinions.yaml`, the 意见采纳情况汇总表 of returned drafts (optional).
+    pub opinions: Option<Opinions>,
     /// `standards/*.yaml`, sorted by level.
     pub standards: Vec<Standard>,
     /// `towns/*.yaml`, sorted by id; a town whose file failed to parse is absent.
@@ -179,6 +183,8 @@ pub fn load_with(content_dir: &Path, make: Option<MakeInspect>) -> anyhow::Resul
     let (city, plan, assessment) = load_shared(&mut acc);
     let inspect = acc.inspect.take();
     let register = load_optional::<Register>(&mut acc, register::FILE);
+    // the returned drafts' text, quoted as it came back: not proofread
+    let opinions = load_optional::<Opinions>(&mut acc, opinions::FILE);
     acc.inspect = inspect;
     let standards = load_standards(&mut acc)?;
     let towns = load_towns(&mut acc)?;
@@ -199,6 +205,7 @@ pub fn load_with(content_dir: &Path, make: Option<MakeInspect>) -> anyhow::Resul
         assessment,
         register,
         proofread,
+        opinions,
         standards,
         towns,
         files,

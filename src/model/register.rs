@@ -12,7 +12,7 @@ use super::types::Date;
 pub const FILE: &str = "register.yaml";
 
 /// The document kinds zyz makes (the manifest's and the register's `kind` values).
-pub const KINDS: [&str; 12] = [
+pub const KINDS: [&str; 13] = [
     "application",
     "action-plan",
     "supervision-notice",
@@ -25,6 +25,7 @@ pub const KINDS: [&str; 12] = [
     "circular",
     "cultivation-plan",
     "annual-report",
+    "opinion-summary",
 ];
 
 /// 发文登记簿：已印发的公文，每件一条。由 `zyz issue` 登记，不要手工改动已登记的条目。
@@ -48,7 +49,7 @@ pub struct IssuedDoc {
     pub serial: u32,
     /// 文种：application、action-plan、supervision-notice、commendation、ledger、ranking、
     /// designation-notice（拟认定名单公示）、designation（认定通知）、reminder（催办通知）、
-    /// circular（通报）、cultivation-plan（培育方案）、annual-report（年度报告）之一。
+    /// circular（通报）、cultivation-plan（培育方案）、annual-report（年度报告）、opinion-summary（意见采纳情况汇总表）之一。
     pub kind: String,
     /// 镇（街道）标识；全市性文件不写。
     #[serde(default, skip_serializing_if = "Option::is_none")]

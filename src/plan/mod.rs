@@ -4,7 +4,8 @@
 //! document family: `application`, `action_plan` (city and towns), `assessment` (ranking,
 //! commendation, supervision notices), `ledger`, `designation` (public notice and decision),
 //! `followup` (reminders and circulars after issued supervision notices), `cultivation`
-//! (cultivation plans), `report` (the yearly report upwards); `titles` breaks long titles.
+//! (cultivation plans), `report` (the yearly report upwards), `opinions` (the 意见采纳情况汇总表
+//! of returned drafts); `titles` breaks long titles.
 
 mod action_plan;
 mod application;
@@ -14,6 +15,7 @@ pub mod designation;
 mod followup;
 mod ledger;
 mod numbers;
+mod opinions;
 mod report;
 pub mod sheets;
 mod titles;
@@ -120,6 +122,15 @@ impl Doc {
         }
     }
 
+    /// SHA-256 of what the document shows from the content: its context and date (not the
+    /// templates, fonts or tool version the input hash also covers). A Word draft or workbook
+    /// records it, and `zyz import` refuses one whose data the content no longer makes.
+    pub fn data_sha256(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let text = format!("date {}\ncontext {}", self.date, self.context.as_str());
+        format!("{:x}", Sha256::digest(text.as_bytes()))
+    }
+
     /// The document with its 文号.
     fn numbered(self, number: Number) -> Self {
         Self {
@@ -214,8 +225,15 @@ pub fn documents(content: &Content, report: &Report, issuing: &BTreeSet<String>)
     let city = &content.city;
     let year = i32::from(city.plan_year);
     // The register is not an input: issuing a document must not make the others stale.
+    // Nor is opinions.yaml: it is read only by the summaries of the opinions it holds.
     let register = Path::new(REGISTER);
-    let files = || content.files.iter().filter(|f| f.path != register);
+    let opinions_file = Path::new(crate::model::opinions::FILE);
+    let files = || {
+        content
+            .files
+            .iter()
+            .filter(|f| f.path != register && f.path != opinions_file)
+    };
     let shared: Vec<PathBuf> = files()
         .filter(|f| f.town.is_none())
         .map(|f| f.path.clone())
@@ -262,6 +280,7 @@ pub fn documents(content: &Content, report: &Report, issuing: &BTreeSet<String>)
         let due = followup::documents(content, assessment, &all, issuing, &docs);
         docs.extend(due);
     }
+    docs.extend(opinions::documents(content, year));
     mark_issued(content, &mut docs);
     docs.sort_by(|a, b| a.path.cmp(&b.path));
     docs

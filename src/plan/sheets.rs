@@ -14,8 +14,11 @@ pub const PROBLEM_SHEET: &str = "问题台账";
 pub const TASK_SHEET: &str = "任务进度";
 /// The hidden sheet naming what the workbook was made from (scope, and a hash per value).
 pub const SOURCE_SHEET: &str = "zyz来源";
-/// The first cell of the hidden sheet: the format of a zyz fill-in workbook.
-pub const MARK: &str = "zyz-sheets/1";
+/// The first cell of the hidden sheet: the format of a zyz fill-in workbook (2: with the year,
+/// the day it was made and its version in C1:E1).
+pub const MARK: &str = "zyz-sheets/2";
+/// The format before the workbooks carried their year and version.
+pub const MARK_1: &str = "zyz-sheets/1";
 /// Empty rows below the ledger where a town adds new problems.
 pub const BLANK_ROWS: u32 = 20;
 
@@ -111,6 +114,8 @@ pub struct Sheets {
     pub organ: String,
     /// The document date (the workbook's creation date: never the clock).
     pub date: Date,
+    /// The plan year it is for.
+    pub year: i32,
     /// The names of the towns whose rows it has (the choices of a new row's town).
     pub town_names: Vec<String>,
     pub problems: Vec<Row>,
@@ -124,6 +129,21 @@ pub struct Row {
     pub key: String,
     pub cells: Vec<String>,
     pub hashes: Vec<(&'static str, String)>,
+}
+
+impl Sheets {
+    /// SHA-256 over what the workbook shows from the content — its year, towns, and each row's
+    /// key and cells — so `zyz import` can tell a workbook made from older content.
+    pub fn version(&self) -> String {
+        let mut hasher = Sha256::new();
+        hasher.update(format!("{}\n{}\n", self.year, self.town_names.join("\t")));
+        for (sheet, rows) in [(PROBLEM_SHEET, &self.problems), (TASK_SHEET, &self.tasks)] {
+            for row in rows {
+                hasher.update(format!("{sheet}\t{}\t{}\n", row.key, row.cells.join("\t")));
+            }
+        }
+        format!("{:x}", hasher.finalize())
+    }
 }
 
 /// The key of task `n` (1-based) of a town.
@@ -243,6 +263,7 @@ pub fn sheets(content: &Content) -> Vec<Sheets> {
             city: city.name.clone(),
             organ: organ.clone(),
             date: city.document_date,
+            year: i32::from(city.plan_year),
             town_names: towns.iter().map(|t| t.name.clone()).collect(),
             problems,
             tasks,

@@ -10,8 +10,8 @@ use super::read::{InRow, Returned};
 use crate::diag::Diagnostic;
 use crate::model::{Content, Date, Percent, Town};
 use crate::plan::sheets::{
-    Column, Kind, PROBLEM_COLUMNS, PROBLEM_SHEET, PROBLEM_STATUSES, TASK_COLUMNS, TASK_SHEET,
-    TASK_STATUSES, problem_value, task_key, task_value, value_hash,
+    Column, Kind, PROBLEM_COLUMNS, PROBLEM_SHEET, PROBLEM_STATUSES, Row, Sheets, TASK_COLUMNS,
+    TASK_SHEET, TASK_STATUSES, problem_value, sheets, task_key, task_value, value_hash,
 };
 
 /// One change to a town's file.
@@ -108,18 +108,14 @@ pub fn check_value(column: &Column, text: &str) -> Result<(), (String, String, S
     }
 }
 
-/// Reads every workbook's rows into edits and findings.
-pub fn changes(content: &Content, books: &[Returned]) -> Changes {
+/// Reads every workbook's rows into edits and findings; a workbook of another town, year or
+/// (unless `merge_older`) made from older content is refused as a whole.
+pub fn changes(content: &Content, books: &[Returned], merge_older: bool) -> Changes {
     let mut out = Changes::default();
+    let now = sheets(content);
     for book in books {
-        if let Some(id) = &book.town
-            && !content.towns.iter().any(|t| &t.id == id)
-        {
-            let message = format!("{} 是为镇 `{id}` 导出的，内容目录中没有这个镇", book.name);
-            out.findings.push(
-                Diagnostic::error(&book.path, 0, 0, "import.town", message)
-                    .with_hint("检查 --content 是否指向导出时的内容目录"),
-            );
+        if let Err(d) = origin(&now, book, merge_older) {
+            out.findings.push(*d);
             continue;
         }
         for row in &book.problems {
@@ -130,6 +126,121 @@ pub fn changes(content: &Content, books: &[Returned]) -> Changes {
         }
     }
     out
+}
+
+/// The workbook must be one the content makes now: its town there, its year the plan's, and
+/// (unless `merge_older`) its rows what an export would show now.
+fn origin(now: &[Sheets], book: &Returned, merge_older: bool) -> Result<(), Box<Diagnostic>> {
+    let refuse = |rule: &str, message: String, hint: &str| {
+        Err(Box::new(
+            Diagnostic::error(&book.path, 0, 0, rule, message).with_hint(hint),
+        ))
+    };
+    let current = now
+        .iter()
+        .find(|s| s.town.as_ref().map(|(id, _)| id) == book.town.as_ref());
+    let Some(current) = current else {
+        let id = book.town.as_deref().unwrap_or_default();
+        return refuse(
+            "import.town",
+            format!("{} 是为镇 `{id}` 导出的，内容目录中没有这个镇", book.name),
+            "检查 --content 是否指向导出时的内容目录",
+        );
+    };
+    if book.year != Some(current.year) {
+        let year = book.year.map_or("未知".to_owned(), |y| y.to_string());
+        return refuse(
+            "import.other-year",
+            format!(
+                "{} 是 {year} 年的填报表，内容目录是 {} 年的",
+                book.name, current.year
+            ),
+            "导入本年度用 zyz export sheets 导出的填报表",
+        );
+    }
+    if merge_older || book.version == current.version() {
+        return Ok(());
+    }
+    let made = match Date::parse(&book.made) {
+        Ok(d) => format!("{}导出的", d.to_chinese()),
+        Err(_) => "较早导出的".to_owned(),
+    };
+    let (changed, own) = changed_since(book, current);
+    if changed.is_empty() && own > 0 {
+        return Ok(());
+    }
+    let what = match changed.len() {
+        0 => "导出后内容已改动（如镇的名单）".to_owned(),
+        n if n <= 3 => format!("导出后 YAML 已改动：{}", changed.join("；")),
+        n => format!("导出后 YAML 已改动 {n} 处：{} 等", changed[..3].join("；")),
+    };
+    refuse(
+        "import.older-sheets",
+        format!("{} 是{made}旧表，与现在的内容不一致：{what}", book.name),
+        "用 zyz export sheets 重新导出、请填报单位在新表中填写；若这份表仍须照收（例如同一份表的另一份已先导入），加 --merge-older 逐格合并：导出后在 YAML 中改过的格列为冲突，不会覆盖",
+    )
+}
+
+/// What changed in the YAML since the workbook was made — `问题台账 2025-Q2-003 状态`, rows added
+/// (`任务进度 kaizhang#4 新增`) and removed — leaving out what the workbook itself asks for (the
+/// same workbook imported again); and how many such changes of its own there were.
+fn changed_since(book: &Returned, current: &Sheets) -> (Vec<String>, usize) {
+    let (mut out, mut own) = (Vec::new(), 0);
+    let mut keys = std::collections::BTreeSet::new();
+    for (sheet, rows, columns) in [
+        (PROBLEM_SHEET, &current.problems, &PROBLEM_COLUMNS[..]),
+        (TASK_SHEET, &current.tasks, &TASK_COLUMNS[..]),
+    ] {
+        for row in rows {
+            keys.insert((sheet, row.key.as_str()));
+            let returned = returned_row(book, sheet, row);
+            for (field, hash) in &row.hashes {
+                let c = columns.iter().position(|c| c.field == *field).unwrap_or(0);
+                let asked = returned.is_some_and(|r| r.cells.get(c) == row.cells.get(c));
+                match book.base_hash(sheet, &row.key, field) {
+                    Some(h) if h == hash => {}
+                    None if returned.is_some() => {
+                        own += 1;
+                        break;
+                    }
+                    None => {
+                        out.push(format!("{sheet} {} 新增", row.key));
+                        break;
+                    }
+                    Some(_) if asked => own += 1,
+                    Some(_) => out.push(format!("{sheet} {} {}", row.key, columns[c].header)),
+                }
+            }
+        }
+    }
+    let gone: std::collections::BTreeSet<(&str, &str)> = book
+        .base
+        .keys()
+        .map(|(sheet, key, _)| (sheet.as_str(), key.as_str()))
+        .filter(|k| !keys.contains(k))
+        .collect();
+    out.extend(
+        gone.iter()
+            .map(|(sheet, key)| format!("{sheet} {key} 已删去")),
+    );
+    (out, own)
+}
+
+/// The workbook's row of a row an export would make now: a problem by its id, or (a new one,
+/// numbered by the import) by 发现时间 and 问题描述; a task by its number and town.
+fn returned_row<'b>(book: &'b Returned, sheet: &str, row: &Row) -> Option<&'b InRow> {
+    let same =
+        |r: &&InRow, cols: &[usize]| cols.iter().all(|&c| r.cells.get(c) == row.cells.get(c));
+    if sheet == PROBLEM_SHEET {
+        let by_id = book.problems.iter().find(|r| same(r, &[0]));
+        by_id.or_else(|| {
+            book.problems
+                .iter()
+                .find(|r| r.cells[0].is_empty() && same(r, &[2, 4]))
+        })
+    } else {
+        book.tasks.iter().find(|r| same(r, &[0, 1]))
+    }
 }
 
 /// The cell addresses of a row's fields.

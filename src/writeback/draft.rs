@@ -31,6 +31,10 @@ pub struct Identity {
     pub year: i32,
     /// The document's input hash at export.
     pub inputs: String,
+    /// The hash of the data the document showed ([`crate::plan::Doc::data_sha256`]).
+    pub data: String,
+    /// The day it was made (`2025-10-20`; empty in drafts made before zyz recorded it).
+    pub made: String,
 }
 
 /// A field as exported.
@@ -102,6 +106,8 @@ pub struct Returned {
     pub comments: Vec<Comment>,
     /// `docProps/core.xml`'s last editor, for edits made without tracking.
     pub last_modified_by: String,
+    /// `docProps/core.xml`'s title (the document's, as zyz wrote it).
+    pub title: String,
 }
 
 fn whole(rule: &'static str, message: String, hint: &str) -> Refusal {
@@ -119,6 +125,46 @@ pub fn read(path: &Path, reject_tracked: bool) -> Result<Returned, Refusal> {
         || path.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
     );
+    let (identity, exported) = hidden(&mut package, &name)?;
+    let walker = body(&mut package, &name)?;
+    let comment_texts = match package.text("word/comments.xml")? {
+        Some(text) => comments(&name, &text)?,
+        None => BTreeMap::new(),
+    };
+    let core = match package.text("docProps/core.xml")? {
+        Some(text) => core_properties(&name, &text)?,
+        None => Core::default(),
+    };
+    let comments = anchored(&walker, &comment_texts);
+    let Walker {
+        mut occurrences,
+        outside,
+        ..
+    } = walker;
+    if reject_tracked {
+        for o in &mut occurrences {
+            o.accepted = o.rejected.clone();
+            o.marks.clear();
+        }
+    }
+    Ok(Returned {
+        path: path.to_path_buf(),
+        name,
+        identity,
+        exported,
+        occurrences,
+        outside: if reject_tracked { Vec::new() } else { outside },
+        comments,
+        last_modified_by: core.last_modified_by,
+        title: core.title,
+    })
+}
+
+/// The hidden part, which every draft zyz made has.
+fn hidden(
+    package: &mut Package,
+    name: &str,
+) -> Result<(Identity, BTreeMap<u32, Exported>), Refusal> {
     let hidden = package.text(DRAFT_PART)?.ok_or_else(|| {
         whole(
             "import.not-draft",
@@ -126,34 +172,28 @@ pub fn read(path: &Path, reject_tracked: bool) -> Result<Returned, Refusal> {
             "导入 zyz build --formats docx 生成、经修改后另存为 .docx 的稿子；复制粘贴到新文档会丢失稿子的来源",
         )
     })?;
-    let (identity, exported) = hidden_part(&name, &hidden)?;
+    hidden_part(name, &hidden)
+}
+
+/// The body walked: fields, changes outside them, comment anchors, paragraphs.
+fn body(package: &mut Package, name: &str) -> Result<Walker, Refusal> {
     let body = package.text("word/document.xml")?.unwrap_or_default();
-    let doc = parse_xml(&name, "word/document.xml", &body)?;
+    let doc = parse_xml(name, "word/document.xml", &body)?;
     let mut walker = Walker::default();
     if let Some(body) = child(doc.root_element(), "body") {
         walker.walk(body, Ctx::default());
     }
     walker.close_paragraph();
-    let comment_texts = match package.text("word/comments.xml")? {
-        Some(text) => comments(&name, &text)?,
-        None => BTreeMap::new(),
-    };
-    let last_modified_by = match package.text("docProps/core.xml")? {
-        Some(text) => last_modified_by(&name, &text)?,
-        None => String::new(),
-    };
-    let mut occurrences = walker.occurrences;
-    if reject_tracked {
-        for o in &mut occurrences {
-            o.accepted = o.rejected.clone();
-            o.marks.clear();
-        }
-    }
-    let comments = walker
+    Ok(walker)
+}
+
+/// Each comment with its text and where it is anchored (comments without an anchor are left out).
+fn anchored(walker: &Walker, texts: &BTreeMap<String, (Mark, String)>) -> Vec<Comment> {
+    walker
         .anchors
-        .into_iter()
+        .iter()
         .filter_map(|(id, (paragraph, field))| {
-            let (mark, text) = comment_texts.get(&id)?.clone();
+            let (mark, text) = texts.get(id)?.clone();
             let context = walker
                 .paragraphs
                 .get(paragraph - 1)
@@ -162,26 +202,12 @@ pub fn read(path: &Path, reject_tracked: bool) -> Result<Returned, Refusal> {
             Some(Comment {
                 mark,
                 text,
-                paragraph,
-                field,
+                paragraph: *paragraph,
+                field: field.clone(),
                 context,
             })
         })
-        .collect();
-    Ok(Returned {
-        path: path.to_path_buf(),
-        name,
-        identity,
-        exported,
-        occurrences,
-        outside: if reject_tracked {
-            Vec::new()
-        } else {
-            walker.outside
-        },
-        comments,
-        last_modified_by,
-    })
+        .collect()
 }
 
 fn is(node: Node, name: &str) -> bool {
@@ -217,6 +243,8 @@ fn hidden_part(name: &str, text: &str) -> Result<(Identity, BTreeMap<u32, Export
         town: root.attribute("town").map(str::to_owned),
         year: attr("year").parse().map_err(|_| not_ours())?,
         inputs: attr("inputs"),
+        data: attr("data"),
+        made: attr("made"),
     };
     let mut fields = BTreeMap::new();
     for f in root.children().filter(|c| c.is_element()) {
@@ -258,14 +286,26 @@ fn comments(name: &str, text: &str) -> Result<BTreeMap<String, (Mark, String)>, 
     Ok(out)
 }
 
-fn last_modified_by(name: &str, text: &str) -> Result<String, Refusal> {
+/// What the import reads of `docProps/core.xml`.
+#[derive(Default)]
+struct Core {
+    last_modified_by: String,
+    title: String,
+}
+
+fn core_properties(name: &str, text: &str) -> Result<Core, Refusal> {
     let doc = parse_xml(name, "docProps/core.xml", text)?;
-    Ok(doc
-        .descendants()
-        .find(|n| n.tag_name().name() == "lastModifiedBy")
-        .and_then(|n| n.text())
-        .unwrap_or_default()
-        .to_owned())
+    let find = |element: &str| {
+        doc.descendants()
+            .find(|n| n.tag_name().name() == element)
+            .and_then(|n| n.text())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    Ok(Core {
+        last_modified_by: find("lastModifiedBy"),
+        title: find("title"),
+    })
 }
 
 /// N of a bookmark named `zyz_N`.

@@ -34,6 +34,8 @@ pub struct Item {
     pub date: String,
     /// The returned file.
     pub draft: String,
+    /// The document it is about (`2025/towns/kaizhang/action-plan.docx`).
+    pub doc: String,
     /// 位置: document, paragraph, field.
     pub place: String,
     /// 原文.
@@ -55,6 +57,7 @@ struct Proposal {
     hash: String,
     who: Mark,
     draft: String,
+    doc: String,
     paragraph: usize,
 }
 
@@ -75,7 +78,20 @@ pub struct DraftChanges {
     pub edits: Vec<FieldEdit>,
     pub items: Vec<Item>,
     pub findings: Vec<Diagnostic>,
+    /// Each document's title (from the drafts' properties), by its draft path.
+    pub titles: BTreeMap<String, String>,
 }
+
+/// What the content makes now, for telling an older draft: each planned document's data hash
+/// by its path (`….pdf`), and whether older drafts are merged field by field anyway.
+#[derive(Debug, Default)]
+pub struct Current {
+    pub data: BTreeMap<String, String>,
+    pub merge_older: bool,
+}
+
+/// The YAML files read so far (`None`: unreadable), by path relative to the content folder.
+type Cache = BTreeMap<PathBuf, Option<String>>;
 
 fn at_field(draft: &str, alias: &str, path: &str) -> PathBuf {
     PathBuf::from(format!("{draft}!{alias}（{path}）"))
@@ -87,33 +103,20 @@ fn error(at: PathBuf, rule: &str, message: String, hint: &str) -> Diagnostic {
 }
 
 /// The drafts' changes against the content (`root`: the content folder).
-pub fn changes(content: &Content, root: &Path, drafts: &[Returned]) -> DraftChanges {
+pub fn changes(content: &Content, root: &Path, drafts: &[Returned], now: &Current) -> DraftChanges {
     let mut out = DraftChanges::default();
+    let mut cache = Cache::new();
     let mut merged: BTreeMap<String, Proposal> = BTreeMap::new();
     for draft in drafts {
-        if let Err(d) = identity(content, draft) {
-            out.findings.push(d);
+        if let Err(d) = identity(content, root, draft, now, &mut cache) {
+            out.findings.push(*d);
             continue;
         }
+        out.titles
+            .insert(draft.identity.doc.clone(), draft.title.clone());
         for p in proposals(draft, &mut out) {
             match merged.get(&p.tag) {
-                Some(q) if q.new != p.new => {
-                    let at = at_field(&p.draft, &p.alias, tag_path(&p.tag));
-                    let message = format!(
-                        "冲突：{}（{}）把{}改为「{}」，{}（{}）改为「{}」",
-                        q.draft,
-                        who(&q.who),
-                        p.alias,
-                        q.new,
-                        p.draft,
-                        who(&p.who),
-                        p.new
-                    );
-                    let hint =
-                        "与两个单位商定一个写法，把其中一份改成一致（或直接改 YAML）后再导入";
-                    out.findings
-                        .push(error(at, "import.conflict", message, hint));
-                }
+                Some(q) if q.new != p.new => out.findings.push(conflict(q, &p)),
                 Some(_) => {}
                 None => {
                     merged.insert(p.tag.clone(), p);
@@ -122,27 +125,49 @@ pub fn changes(content: &Content, root: &Path, drafts: &[Returned]) -> DraftChan
         }
         outside_items(draft, &mut out.items);
     }
-    let mut yaml_cache = BTreeMap::new();
     for p in merged.values() {
-        match edit(root, p, &mut yaml_cache) {
+        match edit(root, p, &mut cache) {
             Ok(e) => {
-                out.items.push(Item {
-                    kind: ItemKind::Field,
-                    who: who(&p.who),
-                    date: p.who.date.clone(),
-                    draft: p.draft.clone(),
-                    place: format!("第 {} 段，字段 {}", p.paragraph, p.alias),
-                    original: p.old.clone(),
-                    proposal: p.new.clone(),
-                    adopted: true,
-                    source: Some((e.rel.clone(), e.line)),
-                });
+                out.items.push(field_item(p, &e));
                 out.edits.push(e);
             }
             Err(d) => out.findings.push(*d),
         }
     }
     out
+}
+
+/// Two drafts changing one field differently.
+fn conflict(q: &Proposal, p: &Proposal) -> Diagnostic {
+    let at = at_field(&p.draft, &p.alias, tag_path(&p.tag));
+    let message = format!(
+        "冲突：{}（{}）把{}改为「{}」，{}（{}）改为「{}」",
+        q.draft,
+        who(&q.who),
+        p.alias,
+        q.new,
+        p.draft,
+        who(&p.who),
+        p.new
+    );
+    let hint = "与两个单位商定一个写法，把其中一份改成一致（或直接改 YAML）后再导入";
+    error(at, "import.conflict", message, hint)
+}
+
+/// The item of a field edit.
+fn field_item(p: &Proposal, e: &FieldEdit) -> Item {
+    Item {
+        kind: ItemKind::Field,
+        who: who(&p.who),
+        date: p.who.date.clone(),
+        draft: p.draft.clone(),
+        doc: p.doc.clone(),
+        place: format!("第 {} 段，字段 {}", p.paragraph, p.alias),
+        original: p.old.clone(),
+        proposal: p.new.clone(),
+        adopted: true,
+        source: Some((e.rel.clone(), e.line)),
+    }
 }
 
 fn who(mark: &Mark) -> String {
@@ -153,46 +178,142 @@ fn who(mark: &Mark) -> String {
     }
 }
 
-/// The draft must be one the content makes now: its town there, its year the plan's.
-fn identity(content: &Content, draft: &Returned) -> Result<(), Diagnostic> {
+/// The draft must be one the content makes now: its year the plan's, its town there, its
+/// document planned, and the data it shows what the content makes now (else it is an older
+/// export, refused unless `--merge-older`).
+fn identity(
+    content: &Content,
+    root: &Path,
+    draft: &Returned,
+    now: &Current,
+    cache: &mut Cache,
+) -> Result<(), Box<Diagnostic>> {
     let id = &draft.identity;
     let at = PathBuf::from(&draft.name);
+    let other = |message: String, hint: &str| {
+        Err(Box::new(error(
+            at.clone(),
+            "import.other-draft",
+            message,
+            hint,
+        )))
+    };
     let year = i32::from(content.city.plan_year);
     if id.year != year {
-        return Err(error(
-            at,
-            "import.other-draft",
+        return other(
             format!(
                 "{} 是 {} 年的稿子（{}），内容目录是 {year} 年的",
                 draft.name, id.year, id.doc
             ),
             "导入本年度用 zyz build --formats docx 生成的稿子",
-        ));
+        );
     }
     if let Some(town) = &id.town
         && !content.towns.iter().any(|t| &t.id == town)
     {
-        return Err(error(
-            at,
-            "import.other-draft",
+        return other(
             format!(
                 "{} 是镇 `{town}` 的稿子（{}），内容目录中没有这个镇",
                 draft.name, id.doc
             ),
             "检查 --content 是否指向生成稿子时的内容目录",
-        ));
+        );
     }
-    Ok(())
+    let pdf = Path::new(&id.doc).with_extension("pdf");
+    let Some(data) = now.data.get(&*pdf.to_string_lossy()) else {
+        return other(
+            format!(
+                "{} 是 {} 的稿子，按现在的内容目录不再生成这份文件",
+                draft.name, id.doc
+            ),
+            "检查 --content 是否指向生成稿子时的内容目录",
+        );
+    };
+    if *data == id.data || now.merge_older {
+        return Ok(());
+    }
+    older(root, draft, cache).map_err(Box::new)
+}
+
+/// A draft made from content that has changed since: refused (when it was made, what changed
+/// since, the way forward) unless every change since is one the draft itself asks for — the
+/// same draft imported again, its edits in the YAML already (what is outside the fields is not
+/// known then; the edits still go through the per-field conflict check).
+fn older(root: &Path, draft: &Returned, cache: &mut Cache) -> Result<(), Diagnostic> {
+    let id = &draft.identity;
+    let asked = asked(draft);
+    let mut seen = std::collections::BTreeSet::new();
+    let (mut changed, mut own) = (Vec::new(), 0);
+    for e in draft.exported.values() {
+        if !seen.insert(e.tag.as_str()) {
+            continue;
+        }
+        let path = tag_path(&e.tag);
+        match current(root, &e.tag, cache) {
+            Some((value, _)) if value_hash(&e.tag, &value) == e.hash => {}
+            Some((value, _))
+                if asked
+                    .get(e.tag.as_str())
+                    .is_some_and(|new| yaml_value(&value, &e.shown, new) == value) =>
+            {
+                own += 1
+            }
+            Some((value, _)) => {
+                changed.push(format!("{}（{path}）「{}」→「{value}」", e.alias, e.shown))
+            }
+            None => changed.push(format!("{}（{path}）已删去", e.alias)),
+        }
+    }
+    if changed.is_empty() && own > 0 {
+        return Ok(());
+    }
+    let made = match Date::parse(&id.made) {
+        Ok(d) => format!("{}导出的", d.to_chinese()),
+        Err(_) => "较早导出的".to_owned(),
+    };
+    let what = match changed.len() {
+        0 => "稿子字段以外的内容已改动（如任务的增删、名称、日期或其他文件）".to_owned(),
+        n if n <= 3 => format!("导出后 YAML 已改动：{}", changed.join("；")),
+        n => format!("导出后 YAML 已改动 {n} 处：{} 等", changed[..3].join("；")),
+    };
+    Err(error(
+        PathBuf::from(&draft.name),
+        "import.older-draft",
+        format!(
+            "{} 是{made}旧稿（{}），与现在的内容不一致：{what}",
+            draft.name, id.doc
+        ),
+        "用 zyz build --formats docx 重新生成这份稿子、再发给提出意见的单位；若这份意见仍须照收（例如同一稿子的另一份已先导入），加 --merge-older 逐字段合并：导出后在 YAML 中改过的字段列为冲突，不会覆盖",
+    ))
+}
+
+/// The exported field an occurrence is of: by its bookmark's number, else by its tag.
+fn exported_of<'d>(draft: &'d Returned, o: &Occurrence) -> Option<&'d super::draft::Exported> {
+    o.number.and_then(|n| draft.exported.get(&n)).or_else(|| {
+        let tag = o.tag.as_deref()?;
+        draft.exported.values().find(|e| e.tag == tag)
+    })
+}
+
+/// The text the draft asks for, by field tag (its first changed occurrence).
+fn asked(draft: &Returned) -> BTreeMap<&str, &str> {
+    let mut out = BTreeMap::new();
+    for o in &draft.occurrences {
+        let exported = exported_of(draft, o);
+        if let Some(e) = exported
+            && o.accepted != e.shown
+        {
+            out.entry(e.tag.as_str()).or_insert(o.accepted.as_str());
+        }
+    }
+    out
 }
 
 /// Each changed field of one draft (its occurrences agreeing), and the disagreements as findings.
 fn proposals(draft: &Returned, out: &mut DraftChanges) -> Vec<Proposal> {
     let mut by_tag: BTreeMap<String, Vec<(&Occurrence, &super::draft::Exported)>> = BTreeMap::new();
     for o in &draft.occurrences {
-        let exported = o.number.and_then(|n| draft.exported.get(&n)).or_else(|| {
-            let tag = o.tag.as_deref()?;
-            draft.exported.values().find(|e| e.tag == tag)
-        });
+        let exported = exported_of(draft, o);
         if let Some(e) = exported {
             by_tag.entry(e.tag.clone()).or_default().push((o, e));
         }
@@ -232,6 +353,7 @@ fn proposals(draft: &Returned, out: &mut DraftChanges) -> Vec<Proposal> {
             hash: exported.hash.clone(),
             who,
             draft: draft.name.clone(),
+            doc: draft.identity.doc.clone(),
             paragraph: first.paragraph,
         });
     }
@@ -247,6 +369,7 @@ fn outside_items(draft: &Returned, items: &mut Vec<Item>) {
             who: who(&o.mark),
             date: o.mark.date.clone(),
             draft: draft.name.clone(),
+            doc: draft.identity.doc.clone(),
             place: format!("第 {} 段（模板文字）", o.paragraph),
             original: o.context.clone(),
             proposal: format!("{verb}「{}」", o.text),
@@ -272,6 +395,7 @@ fn outside_items(draft: &Returned, items: &mut Vec<Item>) {
             who: who(&c.mark),
             date: c.mark.date.clone(),
             draft: draft.name.clone(),
+            doc: draft.identity.doc.clone(),
             place,
             original: field.map_or_else(|| c.context.clone(), |f| f.shown.clone()),
             proposal: c.text.clone(),
@@ -286,39 +410,42 @@ fn tag_path(tag: &str) -> &str {
     tag.split_once('#').map_or(tag, |(_, p)| p)
 }
 
-/// The YAML edit of a proposal, or the conflict: the value changed in the YAML since export.
-fn edit(
-    root: &Path,
-    p: &Proposal,
-    cache: &mut BTreeMap<PathBuf, Option<String>>,
-) -> Result<FieldEdit, Box<Diagnostic>> {
-    let (file, path) = p.tag.split_once('#').unwrap_or((&p.tag, ""));
+/// The scalar at a field's tag (`towns/kaizhang.yaml#tasks[0].lead`) now, and its line; `None`
+/// when the file, the path or the scalar is gone.
+fn current(root: &Path, tag: &str, cache: &mut Cache) -> Option<(String, usize)> {
+    let (file, path) = tag.split_once('#').unwrap_or((tag, ""));
     let rel = PathBuf::from(file);
-    let at = at_field(&p.draft, &p.alias, path);
-    let gone = || {
-        Box::new(error(
-            at.clone(),
-            "import.conflict",
-            format!("冲突：{}（{}）在稿子导出后已不在 YAML 中", p.alias, p.tag),
-            "稿子导出后 YAML 改动过：按稿子的意见手工修改 YAML，或重新生成稿子",
-        ))
-    };
     if rel.is_absolute()
         || rel
             .components()
             .any(|c| !matches!(c, std::path::Component::Normal(_)))
     {
-        return Err(gone());
+        return None;
     }
     let text = cache
         .entry(rel.clone())
         .or_insert_with(|| std::fs::read_to_string(root.join(&rel)).ok())
-        .clone()
-        .ok_or_else(gone)?;
-    let tree = yaml::parse(&text).map_err(|_| gone())?;
-    let node = yamledit::at_path(&tree, path).ok_or_else(gone)?;
-    let current = node.scalar().ok_or_else(gone)?;
-    if value_hash(&p.tag, current) != p.hash {
+        .clone()?;
+    let tree = yaml::parse(&text).ok()?;
+    let node = yamledit::at_path(&tree, path)?;
+    Some((node.scalar()?.to_owned(), node.pos.line))
+}
+
+/// The YAML edit of a proposal, or the conflict: the value changed in the YAML since export
+/// (to something else than the draft asks: a change already made is no conflict).
+fn edit(root: &Path, p: &Proposal, cache: &mut Cache) -> Result<FieldEdit, Box<Diagnostic>> {
+    let (file, path) = p.tag.split_once('#').unwrap_or((&p.tag, ""));
+    let at = at_field(&p.draft, &p.alias, path);
+    let Some((current, line)) = current(root, &p.tag, cache) else {
+        return Err(Box::new(error(
+            at,
+            "import.conflict",
+            format!("冲突：{}（{}）在稿子导出后已不在 YAML 中", p.alias, p.tag),
+            "稿子导出后 YAML 改动过：按稿子的意见手工修改 YAML，或重新生成稿子",
+        )));
+    };
+    let value = yaml_value(&current, &p.old, &p.new);
+    if value_hash(&p.tag, &current) != p.hash && value != current {
         return Err(Box::new(error(
             at,
             "import.conflict",
@@ -333,10 +460,10 @@ fn edit(
         )));
     }
     Ok(FieldEdit {
-        rel,
+        rel: PathBuf::from(file),
         path: path.to_owned(),
-        value: yaml_value(current, &p.old, &p.new),
-        line: node.pos.line,
+        value,
+        line,
         at: at.display().to_string(),
     })
 }

@@ -18,6 +18,7 @@ mod changes;
 pub mod draft;
 pub mod drafts;
 pub mod fix;
+pub mod opinions;
 pub mod package;
 mod read;
 pub mod summary;
@@ -62,8 +63,9 @@ impl Outcome {
     }
 }
 
-/// Reads the workbooks and works out the edited YAML; writes nothing.
-pub fn import(content_dir: &Path, files: &[PathBuf]) -> anyhow::Result<Outcome> {
+/// Reads the workbooks and works out the edited YAML; writes nothing. A workbook made from older
+/// content is refused unless `merge_older` (then merged cell by cell, conflicts reported).
+pub fn import(content_dir: &Path, files: &[PathBuf], merge_older: bool) -> anyhow::Result<Outcome> {
     let loaded = model::load(content_dir)?;
     let mut out = Outcome {
         books: files.len(),
@@ -77,26 +79,57 @@ pub fn import(content_dir: &Path, files: &[PathBuf]) -> anyhow::Result<Outcome> 
             Err(d) => out.findings.push(d),
         }
     }
-    let changes = changes::changes(&loaded.content, &books);
+    let changes = changes::changes(&loaded.content, &books, merge_older);
     out.findings.extend(changes.findings.iter().cloned());
     let ids = new_ids(&loaded.content, &changes.towns);
+    let edited = edit_files(
+        content_dir,
+        &changes.towns,
+        |(_, (rel, _))| rel.clone(),
+        |old, (town, (_, edits))| {
+            let town_ids = ids.get(*town).map(Vec::as_slice).unwrap_or_default();
+            yamledit::apply(old, edits, town_ids)
+        },
+        "把表中的改动手工写入这个文件",
+        &mut out.files,
+        &mut out.findings,
+    )?;
+    if !out.has_errors() && !edited.is_empty() {
+        out.findings
+            .extend(verify::verify(&loaded, &edited, &changes, &ids)?);
+    }
+    Ok(out)
+}
+
+/// Applies `apply` to the file of each group of edits (`rel` names it): each changed file becomes
+/// a [`FileChange`]; a file that cannot be edited in place is an error at the line it names.
+/// Returns the edited text by file.
+fn edit_files<G>(
+    content_dir: &Path,
+    groups: impl IntoIterator<Item = G>,
+    rel: impl Fn(&G) -> PathBuf,
+    apply: impl Fn(&str, &G) -> Result<String, (usize, String)>,
+    hint: &str,
+    files: &mut Vec<FileChange>,
+    findings: &mut Vec<Diagnostic>,
+) -> anyhow::Result<BTreeMap<PathBuf, String>> {
     let mut edited = BTreeMap::new();
-    for (town, (rel, edits)) in &changes.towns {
-        let path = content_dir.join(rel);
+    for group in groups {
+        let rel = rel(&group);
+        let path = content_dir.join(&rel);
         let old = std::fs::read_to_string(&path)?;
-        let town_ids = ids.get(town).map(Vec::as_slice).unwrap_or_default();
-        match yamledit::apply(&old, edits, town_ids) {
+        match apply(&old, &group) {
             Ok(new) if new != old => {
                 edited.insert(rel.clone(), new.clone());
-                out.files.push(FileChange {
-                    rel: rel.clone(),
+                files.push(FileChange {
+                    rel,
                     path,
                     old,
                     new,
                 });
             }
             Ok(_) => {}
-            Err((line, message)) => out.findings.push(
+            Err((line, message)) => findings.push(
                 Diagnostic::error(
                     &path,
                     line,
@@ -104,15 +137,11 @@ pub fn import(content_dir: &Path, files: &[PathBuf]) -> anyhow::Result<Outcome> 
                     "import.in-place",
                     format!("无法原地修改：{message}"),
                 )
-                .with_hint("把表中的改动手工写入这个文件"),
+                .with_hint(hint),
             ),
         }
     }
-    if !out.has_errors() && !edited.is_empty() {
-        out.findings
-            .extend(verify::verify(&loaded, &edited, &changes, &ids)?);
-    }
-    Ok(out)
+    Ok(edited)
 }
 
 /// Fresh ids for the new problems, per town in edit order: `YYYY-Qn-NNN` after the year and
@@ -161,6 +190,8 @@ pub struct DraftOutcome {
     /// Field edits, template edits and comments, in draft order (fields after the others).
     pub items: Vec<drafts::Item>,
     pub drafts: usize,
+    /// `opinions.yaml` as it stands (before this import).
+    pub opinions: Option<model::Opinions>,
 }
 
 impl DraftOutcome {
@@ -169,17 +200,74 @@ impl DraftOutcome {
     }
 }
 
-/// Reads the returned drafts and works out the edited YAML; writes nothing.
+/// How returned drafts are read.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DraftOptions {
+    /// Ignore tracked changes (`--reject-tracked`).
+    pub reject_tracked: bool,
+    /// Merge drafts made from older content field by field (`--merge-older`).
+    pub merge_older: bool,
+}
+
+/// Reads the returned drafts and works out the edited YAML and `opinions.yaml`; writes nothing.
 pub fn import_drafts(
     content_dir: &Path,
     files: &[PathBuf],
-    reject_tracked: bool,
+    options: DraftOptions,
 ) -> anyhow::Result<DraftOutcome> {
     let loaded = model::load(content_dir)?;
     let mut out = DraftOutcome {
         drafts: files.len(),
+        opinions: loaded.content.opinions.clone(),
         ..DraftOutcome::default()
     };
+    let returned = read_drafts(files, options.reject_tracked, &mut out.findings);
+    let now = drafts::Current {
+        data: planned_data(&loaded.content),
+        merge_older: options.merge_older,
+    };
+    let changes = drafts::changes(&loaded.content, content_dir, &returned, &now);
+    out.findings.extend(changes.findings);
+    out.items = changes.items;
+    let edited = edit_files(
+        content_dir,
+        &by_file(&changes.edits),
+        |(rel, _)| (*rel).clone(),
+        |old, (_, edits)| yamledit::set_paths(old, edits),
+        "把稿子中的改动手工写入这个文件",
+        &mut out.files,
+        &mut out.findings,
+    )?;
+    if !out.has_errors() && !edited.is_empty() {
+        out.findings
+            .extend(verify::verify_drafts(&loaded, &edited, &changes.edits)?);
+    }
+    if out.has_errors() {
+        out.items.iter_mut().for_each(|item| item.adopted = false);
+    } else {
+        let opinions = out.opinions.as_ref();
+        let file = opinions::file_change(content_dir, opinions, &out.items, &changes.titles)?;
+        out.files.extend(file);
+    }
+    Ok(out)
+}
+
+/// The field edits by file: (path, YAML text) each.
+fn by_file(edits: &[drafts::FieldEdit]) -> BTreeMap<PathBuf, Vec<(String, String)>> {
+    let mut out: BTreeMap<PathBuf, Vec<(String, String)>> = BTreeMap::new();
+    for e in edits {
+        let edit = (e.path.clone(), e.value.clone());
+        out.entry(e.rel.clone()).or_default().push(edit);
+    }
+    out
+}
+
+/// Each draft read, or why it cannot be (a finding).
+fn read_drafts(
+    files: &[PathBuf],
+    reject_tracked: bool,
+    findings: &mut Vec<Diagnostic>,
+) -> Vec<draft::Returned> {
     let read: Vec<_> = files
         .par_iter()
         .map(|f| draft::read(f, reject_tracked).map_err(|r| (f, r)))
@@ -188,56 +276,19 @@ pub fn import_drafts(
     for r in read {
         match r {
             Ok(d) => returned.push(d),
-            Err((f, r)) => out
-                .findings
-                .push(Diagnostic::error(f, 0, 0, r.rule, r.message).with_hint(r.hint)),
-        }
-    }
-    let changes = drafts::changes(&loaded.content, content_dir, &returned);
-    out.findings.extend(changes.findings);
-    out.items = changes.items;
-    let mut by_file: BTreeMap<PathBuf, Vec<(String, String)>> = BTreeMap::new();
-    for e in &changes.edits {
-        by_file
-            .entry(e.rel.clone())
-            .or_default()
-            .push((e.path.clone(), e.value.clone()));
-    }
-    let mut edited = BTreeMap::new();
-    for (rel, edits) in by_file {
-        let path = content_dir.join(&rel);
-        let old = std::fs::read_to_string(&path)?;
-        match yamledit::set_paths(&old, &edits) {
-            Ok(new) if new != old => {
-                edited.insert(rel.clone(), new.clone());
-                out.files.push(FileChange {
-                    rel,
-                    path,
-                    old,
-                    new,
-                });
+            Err((f, r)) => {
+                findings.push(Diagnostic::error(f, 0, 0, r.rule, r.message).with_hint(r.hint))
             }
-            Ok(_) => {}
-            Err((line, message)) => out.findings.push(
-                Diagnostic::error(
-                    &path,
-                    line,
-                    1,
-                    "import.in-place",
-                    format!("无法原地修改：{message}"),
-                )
-                .with_hint("把稿子中的改动手工写入这个文件"),
-            ),
         }
     }
-    if !out.has_errors() && !edited.is_empty() {
-        out.findings
-            .extend(verify::verify_drafts(&loaded, &edited, &changes.edits)?);
-    }
-    if out.has_errors() {
-        for item in &mut out.items {
-            item.adopted = false;
-        }
-    }
-    Ok(out)
+    returned
+}
+
+/// The data hash of every document the content plans now, by its path.
+fn planned_data(content: &Content) -> BTreeMap<String, String> {
+    let report = crate::check::check(content);
+    crate::plan::documents(content, &report, &Default::default())
+        .iter()
+        .map(|d| (d.path.clone(), d.data_sha256()))
+        .collect()
 }

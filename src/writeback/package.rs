@@ -1,7 +1,7 @@
 //! Reading a returned OOXML package (a workbook or a Word draft) safely: what it is before any
 //! part is read whole — not a ZIP at all, a password-protected file (an OLE compound file:
-//! encrypted OOXML and old .doc/.xls begin with `D0 CF 11 E0`), a ZIP cut short (a file still
-//! being copied or written), a ZIP that is not an OOXML package — and every part read against
+//! encrypted OOXML and old .doc/.xls begin with `D0 CF 11 E0`), a file an editor still has open
+//! (its lock file beside it), a ZIP cut short (a file still being copied or written), a ZIP that is not an OOXML package — and every part read against
 //! bounds on its uncompressed size and compression ratio, so that a file filled down to row
 //! 8,000,000 is refused in a few milliseconds with one message instead of being parsed.
 //!
@@ -57,6 +57,13 @@ impl Package {
             || path.display().to_string(),
             |n| n.to_string_lossy().into_owned(),
         );
+        if let Some(lock) = lock_file(path, &name) {
+            return Err(refuse(
+                "import.locked",
+                format!("{name} 仍在编辑中（旁边有锁文件 {lock}）：可能还开着或正在保存"),
+                "在 Word、WPS、Excel 或 LibreOffice 中保存并关闭这个文件后再导入；若它已关闭，锁文件是程序异常退出时留下的，删去即可",
+            ));
+        }
         let mut file = File::open(path).map_err(|e| {
             refuse(
                 "import.unreadable",
@@ -163,6 +170,34 @@ impl Package {
         Ok(())
     }
 
+    /// Refuses a package any of whose XML parts declares a DTD (and so perhaps entities) in its
+    /// prolog, where alone a DTD may stand: for the parts another reader (calamine) parses.
+    /// Reads each part only up to its root element.
+    pub fn refuse_dtd(&mut self) -> Result<(), Refusal> {
+        for i in 0..self.zip.len() {
+            let Ok(mut entry) = self.zip.by_index(i) else {
+                continue;
+            };
+            let part = entry.name().map(|n| n.into_owned()).unwrap_or_default();
+            if !(part.ends_with(".xml") || part.ends_with(".rels")) {
+                continue;
+            }
+            let mut head = Vec::new();
+            let _ = (&mut entry).take(PROLOG).read_to_end(&mut head);
+            if has_dtd(&head) {
+                return Err(refuse(
+                    "import.dtd",
+                    format!(
+                        "{} 的部件 {part} 含 DTD 或实体声明，zyz 不读取这样的文件",
+                        self.name
+                    ),
+                    "用 Word/WPS/Excel 打开后另存为 .docx/.xlsx 再导入；文件可能被其他工具改写过",
+                ));
+            }
+        }
+        Ok(())
+    }
+
     /// A part's text (`None` when the package has no such part), read to at most the bound
     /// whatever its header says.
     pub fn text(&mut self, part: &str) -> Result<Option<String>, Refusal> {
@@ -209,6 +244,53 @@ impl Package {
     }
 }
 
+/// How much of a part's beginning [`Package::refuse_dtd`] reads: a prolog (declaration,
+/// comments, a DTD) is a few hundred bytes; a longer one is looked at only this far.
+const PROLOG: u64 = 64 * 1024;
+
+/// Whether `head` (a part's first bytes) declares a DTD before its root element.
+fn has_dtd(head: &[u8]) -> bool {
+    let mut i = 0;
+    while let Some(at) = head[i..].iter().position(|&b| b == b'<') {
+        let rest = &head[i + at..];
+        if rest.starts_with(b"<!DOCTYPE") || rest.starts_with(b"<!ENTITY") {
+            return true;
+        }
+        let skip = if rest.starts_with(b"<?") {
+            find(rest, b"?>")
+        } else if rest.starts_with(b"<!--") {
+            find(rest, b"-->")
+        } else {
+            // the root element: no DTD may follow
+            return false;
+        };
+        match skip {
+            Some(n) => i += at + n,
+            None => return false,
+        }
+    }
+    false
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len())
+        .position(|w| w == needle)
+        .map(|p| p + needle.len())
+}
+
+/// The lock file an editor keeps beside a file it has open, if there is one: LibreOffice's
+/// `.~lock.NAME#`, Word's and WPS's owner file `~$NAME` (`~$` over the first two characters of a
+/// long name).
+fn lock_file(path: &Path, name: &str) -> Option<String> {
+    let dir = path.parent()?;
+    let mut candidates = vec![format!(".~lock.{name}#"), format!("~${name}")];
+    let tail: String = name.chars().skip(2).collect();
+    if !tail.is_empty() {
+        candidates.push(format!("~${tail}"));
+    }
+    candidates.into_iter().find(|c| dir.join(c).is_file())
+}
+
 /// Parses a part's XML; a DTD or an entity declaration is refused (roxmltree's default), so no
 /// part can expand entities ("billion laughs") or reach outside.
 pub fn parse_xml<'t>(
@@ -236,4 +318,19 @@ pub fn parse_xml<'t>(
             "用 Word/WPS/Excel 打开后另存为 .docx/.xlsx 再导入；文件可能被其他工具改写过",
         )
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::has_dtd;
+
+    #[test]
+    fn a_dtd_is_found_in_the_prolog_only() {
+        let dtd = br#"<?xml version="1.0"?><!-- x --><!DOCTYPE w [<!ENTITY a "b">]><w/>"#;
+        assert!(has_dtd(dtd));
+        assert!(!has_dtd(
+            br#"<?xml version="1.0"?><w><t>&lt;!DOCTYPE</t></w>"#
+        ));
+        assert!(!has_dtd(b"<worksheet/>"));
+    }
 }

@@ -10,7 +10,8 @@ use calamine::{Data, ExcelDateTime, ExcelDateTimeType, Range, Reader, Xlsx, open
 use crate::diag::Diagnostic;
 use crate::model::Percent;
 use crate::plan::sheets::{
-    Column, Kind, MARK, PROBLEM_COLUMNS, PROBLEM_SHEET, SOURCE_SHEET, TASK_COLUMNS, TASK_SHEET,
+    Column, Kind, MARK, MARK_1, PROBLEM_COLUMNS, PROBLEM_SHEET, SOURCE_SHEET, TASK_COLUMNS,
+    TASK_SHEET,
 };
 
 /// One returned workbook.
@@ -21,6 +22,11 @@ pub struct Returned {
     pub name: String,
     /// The town it was made for (id), or `None` for the city's.
     pub town: Option<String>,
+    /// The plan year it was made for (`None`: not a number).
+    pub year: Option<i32>,
+    /// The day it was made (`2025-10-20`) and its version (`Sheets::version`).
+    pub made: String,
+    pub version: String,
     /// (sheet, key, field) → the hash of the value it was made from.
     pub base: HashMap<(String, String, String), String>,
     pub problems: Vec<InRow>,
@@ -81,7 +87,9 @@ pub fn read(path: &Path) -> Result<Returned, Diagnostic> {
     );
     // the package's size and shape first: a sheet filled down to row 8,000,000 is refused here,
     // before calamine reads it whole
+    // and no part with a DTD (calamine would parse it)
     super::package::Package::open(path, "工作簿（.xlsx）", "xl/workbook.xml")
+        .and_then(|mut p| p.refuse_dtd())
         .map_err(|r| whole(path, r.rule, r.message, &r.hint))?;
     let mut book: Xlsx<_> = open_workbook(path).map_err(|e| {
         let hint = "导入 zyz export sheets 导出、填好后另存为 .xlsx 的工作簿";
@@ -101,10 +109,22 @@ pub fn read(path: &Path) -> Result<Returned, Diagnostic> {
         )
     };
     let source = book.worksheet_range(SOURCE_SHEET).map_err(|_| not_ours())?;
+    if text_at(&source, 0, 0) == MARK_1 {
+        return Err(whole(
+            path,
+            "import.other-sheets",
+            format!(
+                "{name} 是旧版 zyz 导出的填报表，没有记录年份和版本，无法判断是否是本年度现在的表"
+            ),
+            "用 zyz export sheets 重新导出填报表，请填报单位在新表中填写",
+        ));
+    }
     if text_at(&source, 0, 0) != MARK {
         return Err(not_ours());
     }
     let town = Some(text_at(&source, 0, 1)).filter(|t| !t.is_empty());
+    let year = text_at(&source, 0, 2).parse().ok();
+    let (made, version) = (text_at(&source, 0, 3), text_at(&source, 0, 4));
     let mut base = HashMap::new();
     let end = source.end().map_or(0, |(r, _)| r);
     for r in 2..=end {
@@ -124,6 +144,9 @@ pub fn read(path: &Path) -> Result<Returned, Diagnostic> {
         path: path.to_path_buf(),
         name,
         town,
+        year,
+        made,
+        version,
         base,
         problems,
         tasks,

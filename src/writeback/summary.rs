@@ -1,8 +1,8 @@
 //! The 意见采纳情况汇总表 of returned drafts (`zyz import … --summary FILE.xlsx`): one row per
 //! field edit, template edit and comment — 序号, 提出单位/人, 位置, 原文, 修改意见/批注, 是否采纳,
 //! 理由 — written with rust_xlsxwriter. 采纳 means the change went into the YAML; the office
-//! fills in 理由 for the rest, and a re-run keeps what it filled in (read back with calamine, by
-//! 提出单位/人, 位置 and 修改意见).
+//! fills in 理由 for the rest — here or in `opinions.yaml` (see `opinions`) — and a re-run keeps what
+//! it filled in (read back with calamine, by 提出单位/人, 位置 and 修改意见).
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -13,6 +13,7 @@ use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook};
 
 use super::drafts::{Item, ItemKind};
 use super::package::Package;
+use crate::model::Opinions;
 
 /// The sheet and its columns.
 pub const SHEET: &str = "意见采纳情况汇总表";
@@ -29,16 +30,9 @@ pub const COLUMNS: [(&str, f64); 7] = [
 /// What a re-run keeps: 理由 by (提出单位/人, 位置, 修改意见/批注).
 type Reasons = HashMap<(String, String, String), String>;
 
-fn adopted(item: &Item) -> &'static str {
-    match (item.kind, item.adopted) {
-        (ItemKind::Field, true) => "采纳",
-        (ItemKind::Field, false) => "未采纳（有错误或冲突）",
-        _ => "待定",
-    }
-}
-
-/// Writes the table of `items` to `path` (atomically), keeping the 理由 filled in an earlier one.
-pub fn write(path: &Path, items: &[Item]) -> anyhow::Result<()> {
+/// Writes the table of `items` to `path` (atomically), keeping the 理由 filled in an earlier one
+/// or in `opinions.yaml` (whose 是否采纳, where the office decided it, is shown too).
+pub fn write(path: &Path, items: &[Item], opinions: Option<&Opinions>) -> anyhow::Result<()> {
     let reasons = if path.exists() {
         earlier(path)?
     } else {
@@ -70,14 +64,23 @@ pub fn write(path: &Path, items: &[Item]) -> anyhow::Result<()> {
             format!("{}（{}）", item.who, item.date)
         };
         let key = (who.clone(), place.clone(), item.proposal.clone());
-        let reason = reasons.get(&key).cloned().unwrap_or_default();
+        let office = super::opinions::kept(opinions, item);
+        let reason = match (reasons.get(&key), office) {
+            (Some(r), _) => r.clone(),
+            (None, Some(o)) => o.reason.clone(),
+            (None, None) => String::new(),
+        };
+        let state = match office {
+            Some(o) if item.kind != ItemKind::Field => o.adopted.clone(),
+            _ => super::opinions::adopted(item).to_owned(),
+        };
         let row = [
             (i + 1).to_string(),
             who,
             place,
             item.original.clone(),
             item.proposal.clone(),
-            adopted(item).to_owned(),
+            state,
             reason,
         ];
         for (c, text) in row.iter().enumerate() {

@@ -1,6 +1,7 @@
 //! `zyz import FILE.docx…`: returned drafts. Lists every field edit (old, new, who and when, the
 //! YAML file and line), every template edit and comment (paragraph, field), checks the edited
-//! YAML, and writes it only when all is clean; `--summary` writes the 意见采纳情况汇总表.
+//! YAML, and writes it — with the items added to `opinions.yaml`, from which `zyz build` makes the
+//! 意见采纳情况汇总表 — only when all is clean; `--summary` also writes the table as a workbook.
 
 use super::print_findings;
 use crate::Exit;
@@ -10,12 +11,15 @@ use crate::writeback::{self, summary};
 
 /// Entry point for drafts.
 pub fn run(args: &ImportArgs) -> anyhow::Result<Exit> {
-    let outcome =
-        writeback::import_drafts(&args.project.content, &args.files, args.reject_tracked)?;
+    let options = writeback::DraftOptions {
+        reject_tracked: args.reject_tracked,
+        merge_older: args.merge_older,
+    };
+    let outcome = writeback::import_drafts(&args.project.content, &args.files, options)?;
     print!("{}", listing(&outcome.items));
     let errors = print_findings(&outcome.findings);
     if let Some(path) = &args.summary {
-        summary::write(path, &outcome.items)?;
+        summary::write(path, &outcome.items, outcome.opinions.as_ref())?;
         eprintln!("wrote {} ({} items)", path.display(), outcome.items.len());
     }
     let sources = format!("{} drafts", outcome.drafts);

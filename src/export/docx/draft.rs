@@ -2,7 +2,8 @@
 //! control (`w:sdt`) whose tag is its source (`towns/kaizhang.yaml#tasks[0].lead`) and whose alias
 //! is the field's Chinese name, with a bookmark `zyz_N` inside it (LibreOffice 7.4 keeps the
 //! control but drops its tag; it keeps bookmarks). A hidden custom XML part
-//! (`customXml/item1.xml`) names the draft — its document, town, year and input hash — and lists
+//! (`customXml/item1.xml`) names the draft — its document, town, year, input hash, the hash of
+//! the data it shows (`data`, [`crate::plan::Doc::data_sha256`]) and the day it was made — and lists
 //! every field by N: tag, alias, the hash of the YAML value it was made from and (as its text)
 //! the text shown,
 //! so `zyz import` can tell a returned change from a change made in the YAML since (a conflict)
@@ -24,6 +25,10 @@ pub(super) struct Identity<'a> {
     pub town: Option<&'a str>,
     pub year: i32,
     pub inputs: &'a str,
+    /// The hash of the data the document shows.
+    pub data: String,
+    /// The day it was made (`2025-10-20`).
+    pub made: String,
 }
 
 /// The fields of the document and the occurrences written so far (each names its field).
@@ -72,6 +77,8 @@ impl Fields<'_> {
         }
         attrs.push(("year", id.year.to_string()));
         attrs.push(("inputs", id.inputs.to_owned()));
+        attrs.push(("data", id.data.clone()));
+        attrs.push(("made", id.made.clone()));
         let mut xml = Xml::new("draft", &attrs);
         for (k, n) in self.occurrences.iter().enumerate() {
             let f = &self.fields[*n];
