@@ -19,17 +19,17 @@ use crate::plan::{Doc, Format};
 use crate::typeset::{Job, Typesetter};
 
 /// The day a Word draft or a fill-in workbook is made, which `zyz import` names when it refuses
-/// an older one: the day of `SOURCE_DATE_EPOCH` when set (a reproducible build), else today, in
-/// China Standard Time (UTC+8, where the offices are). A day, not a time, so that two builds of
-/// the same inputs on one day give the same bytes; a document is rebuilt only when its inputs
-/// change, so the day it carries stays the day it was made.
-pub fn made_on() -> crate::model::Date {
-    let epoch = std::env::var("SOURCE_DATE_EPOCH")
+/// an older one: the day of `SOURCE_DATE_EPOCH` in China Standard Time (UTC+8, where the offices
+/// are) when it is set, else nothing — today's date would make a build of the same inputs on
+/// another day give other bytes (`--force`, a fresh clone), and identical inputs give identical
+/// files; the refusal then says “较早导出的” and names what changed since.
+pub fn made_on() -> String {
+    let Some(utc) = std::env::var("SOURCE_DATE_EPOCH")
         .ok()
-        .and_then(|s| s.trim().parse::<i64>().ok());
-    let utc = match epoch.and_then(|s| time::OffsetDateTime::from_unix_timestamp(s).ok()) {
-        Some(t) => t,
-        None => time::OffsetDateTime::now_utc(),
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .and_then(|s| time::OffsetDateTime::from_unix_timestamp(s).ok())
+    else {
+        return String::new();
     };
     let cst = time::UtcOffset::from_hms(8, 0, 0).unwrap_or(time::UtcOffset::UTC);
     let day = utc.to_offset(cst).date();
@@ -38,6 +38,7 @@ pub fn made_on() -> crate::model::Date {
         u8::from(day.month()),
         day.day(),
     )
+    .map(|d| d.to_string())
     .unwrap_or_default()
 }
 

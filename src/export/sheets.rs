@@ -209,7 +209,7 @@ fn source_sheet(sheet: &mut Worksheet, plan: &Sheets) -> anyhow::Result<()> {
     let town = plan.town.as_ref().map_or("", |(id, _)| id.as_str());
     sheet.write_string(0, 1, town)?;
     sheet.write_string(0, 2, plan.year.to_string())?;
-    sheet.write_string(0, 3, crate::export::made_on().to_string())?;
+    sheet.write_string(0, 3, crate::export::made_on())?;
     sheet.write_string(0, 4, plan.version())?;
     for (c, h) in ["表", "键", "字段", "哈希"].iter().enumerate() {
         sheet.write_string(1, c as u16, *h)?;

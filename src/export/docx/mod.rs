@@ -109,7 +109,7 @@ fn hidden_parts(laid: &Laid, fields: &draft::Fields) -> Vec<(String, Vec<u8>)> {
         year: laid.doc.year,
         inputs: &laid.doc.inputs_sha256,
         data: laid.doc.data_sha256(),
-        made: crate::export::made_on().to_string(),
+        made: crate::export::made_on(),
     };
     let mut rels = Xml::new("Relationships", &[("xmlns", RELS_NS.into())]);
     rels.leaf_empty(
