@@ -18,6 +18,7 @@ fn repo(rel: &str) -> PathBuf {
 /// Runs `zyz build` with the given content folder into `out`; panics with its output when a
 /// document was not built.
 fn build(content: &Path, out: &Path, extra: &[&str]) {
+    common::archive(content, out);
     let output =
         Command::new(std::env::var_os("ZYZ_TEST_BIN").unwrap_or(env!("CARGO_BIN_EXE_zyz").into()))
             .arg("build")
