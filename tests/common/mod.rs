@@ -124,6 +124,15 @@ impl Project {
         Project { dir }
     }
 
+    /// The sample as an office has it before it issues anything: no register, no archive (the
+    /// register's own tests go through issuing from there).
+    pub fn unissued() -> Self {
+        let p = Self::sample();
+        std::fs::remove_file(p.content().join("register.yaml")).unwrap();
+        std::fs::remove_dir_all(p.dir.path().join("output")).unwrap();
+        p
+    }
+
     pub fn content(&self) -> PathBuf {
         self.dir.path().join("content")
     }
