@@ -201,7 +201,11 @@ fn issued_documents_stay_as_issued_and_numbers_are_never_given_twice() {
         Some("永专领办发〔2025〕23号"),
         "issued with its number"
     );
+    // the notice is dated 2025-09-05: by the document date its deadline has passed and, with no
+    // written report from 城北街道, the next build makes its reminder
+    assert!(code(&p.zyz("build", &["-q"])) <= 1);
     let after = pdfs(&p);
+    assert!(after.contains_key("2025/towns/chengbei/reminder.pdf"));
 
     // a second build in a fresh process changes nothing
     let again = p.zyz("build", &["-q"]);
