@@ -5,28 +5,12 @@
 
 mod common;
 
-use std::process::Output;
-
 use common::Project;
 use common::pdf::Pdf;
 
-/// Runs `zyz CMD` on the project's content and output folders with the repository's templates
-/// and fonts.
-fn zyz(p: &Project, cmd: &str, args: &[&str]) -> Output {
-    let repo = common::repo();
-    let content = p.content().display().to_string();
-    let out = p.dir.path().join("output").display().to_string();
-    let templates = repo.join("templates").display().to_string();
-    let fonts = repo.join("fonts").display().to_string();
-    let mut all = vec![cmd, "--content", &content, "--out", &out];
-    all.extend(["--templates", &templates, "--fonts", &fonts]);
-    all.extend(args);
-    common::zyz(p.dir.path(), &all)
-}
-
 /// `zyz build ARGS`, which must not fail a document.
 fn build(p: &Project, args: &[&str]) -> String {
-    let out = zyz(p, "build", args);
+    let out = p.zyz("build", args);
     let err = common::stderr(&out);
     assert!(!err.contains("was not built"), "{err}");
     err
@@ -34,7 +18,7 @@ fn build(p: &Project, args: &[&str]) -> String {
 
 /// `zyz issue ARGS`, which must succeed; its stdout.
 fn issue(p: &Project, args: &[&str]) -> String {
-    let out = zyz(p, "issue", args);
+    let out = p.zyz("issue", args);
     assert_eq!(out.status.code(), Some(0), "{}", common::stderr(&out));
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
@@ -156,7 +140,7 @@ fn designation_lists_exactly_the_towns_that_pass_and_is_recorded_after_issue() {
     // the issued decision is kept as issued, and the plan still lists the same towns
     let err = build(&p, &[]);
     assert!(
-        !err.contains("issue.frozen"),
+        !err.contains("永政发〔2025〕31号 已印发，不再重新生成"),
         "the decision's data did not change: {err}"
     );
     // a decision that is not in the register
@@ -191,89 +175,91 @@ fn followups(p: &Project) -> Vec<String> {
     found
 }
 
+/// The sample's register: the three supervision notices of 2025-09-05 (deadline 30 days on,
+/// 2025-10-05) and 蒲州镇's reminder of 2025-10-08 (deadline 10 days on, 2025-10-18); 开张镇
+/// reported on 2025-09-29. As of the document date (2025-10-20) 张营镇's reminder and 蒲州镇's
+/// circular are due.
 #[test]
 fn reminders_and_circulars_appear_only_when_due() {
     let p = Project::sample();
-    build(&p, &[]);
-    issue(&p, &["--kind", "supervision-notice"]);
-    // the notices are dated 2025-10-20, deadline 30 days on: 2025-11-19
-    for day in ["2025-11-18", "2025-11-19"] {
+    // before and on the notices' deadline: nothing but the issued reminder
+    for day in ["2025-10-04", "2025-10-05"] {
         let err = build(&p, &["--as-of", day]);
-        assert!(followups(&p).is_empty(), "{day}: {:?}", followups(&p));
+        assert_eq!(followups(&p), ["puzhou/reminder"], "{day}");
         assert!(!err.contains("due:"), "{err}");
     }
-    let err = build(&p, &["--as-of", "2025-11-20"]);
-    // 开张镇 reported on 2025-11-12: no reminder; the other two did not
+    // the day after: 张营镇 did not report (开张镇 did, on 2025-09-29: no reminder)
+    let err = build(&p, &["--as-of", "2025-10-06"]);
     assert_eq!(followups(&p), ["puzhou/reminder", "zhangying/reminder"]);
-    assert!(err.contains("due: 蒲州镇：督办通知书永专领办发〔2025〕20号的整改期限2025年11月19日已过，未收到书面报告 → 催办通知 2025/towns/puzhou/reminder.pdf"), "{err}");
-    let reminder = text(&p, "2025/towns/puzhou/reminder.pdf").unwrap();
+    assert!(err.contains("due: 张营镇：督办通知书永专领办发〔2025〕22号的整改期限2025年10月5日已过，未收到书面报告 → 催办通知 2025/towns/zhangying/reminder.pdf"), "{err}");
+    let reminder = text(&p, "2025/towns/zhangying/reminder.pdf").unwrap();
     assert!(
-        reminder.contains("截至2025年11月20日，仍未收到你镇的书面报告。现予催办。"),
+        reminder.contains("截至2025年10月6日，仍未收到你镇的书面报告。现予催办。"),
         "{reminder}"
     );
     assert!(
-        reminder.contains("于2025年11月30日前整改到位"),
+        reminder.contains("于2025年10月16日前整改到位"),
         "{reminder}"
     );
     assert!(
         reminder.contains("永专领办发〔2025〕　号") || reminder.contains("永专领办发〔2025〕号"),
         "a draft's serial is blank: {reminder}"
     );
-
-    // only 蒲州镇's reminder is sent; its deadline is 10 days after: 2025-11-30
-    let said = issue(
-        &p,
-        &["2025/towns/puzhou/reminder.pdf", "--as-of", "2025-11-20"],
+    // what the notice asked to be rectified: its overdue task (it listed no ledger problem)
+    assert!(
+        reminder.contains("\n一、尚未整改到位的事项\n（一）重点任务逾期未完成。共1项：\n1.酥梨果园提质改造。完成时限为2025年8月31日，目前进行中，进度60%（牵头单位张营镇人民政府，责任人刘洋）。\n"),
+        "{reminder}"
     );
-    assert!(said.contains("as 永专领办发〔2025〕23号"), "{said}");
-    for day in ["2025-11-29", "2025-11-30"] {
-        build(&p, &["--as-of", day]);
-        assert_eq!(
-            followups(&p),
-            ["puzhou/reminder", "zhangying/reminder"],
-            "{day}"
-        );
-    }
-    let err = build(&p, &["--as-of", "2025-12-01"]);
+
+    // 蒲州镇's reminder (issued) ran to 2025-10-18: the circular the day after
+    build(&p, &["--as-of", "2025-10-18"]);
+    assert_eq!(followups(&p), ["puzhou/reminder", "zhangying/reminder"]);
+    let err = build(&p, &["--as-of", "2025-10-19"]);
     assert_eq!(
         followups(&p),
         ["puzhou/reminder", "puzhou/circular", "zhangying/reminder"]
     );
-    assert!(err.contains("due: 蒲州镇：催办通知永专领办发〔2025〕23号的期限2025年11月30日已过，仍未整改到位 → 通报 2025/towns/puzhou/circular.pdf"), "{err}");
+    assert!(err.contains("due: 蒲州镇：催办通知永专领办发〔2025〕23号的期限2025年10月18日已过，仍未整改到位 → 通报 2025/towns/puzhou/circular.pdf"), "{err}");
     let circular = text(&p, "2025/towns/puzhou/circular.pdf").unwrap();
-    assert!(
-        circular.contains("各镇人民政府、街道办事处，市领导小组各成员单位："),
-        "{circular}"
-    );
-    assert!(
-        circular.contains("现将有关情况在全市范围内通报"),
-        "{circular}"
-    );
-    assert!(
-        circular.contains("印发催办通知（永专领办发〔2025〕23号），要求于2025年11月30日前整改到位"),
-        "{circular}"
-    );
-    assert!(circular.contains("仍未报送书面报告"), "{circular}");
+    for said in [
+        "各镇人民政府、街道办事处，市领导小组各成员单位：",
+        "现将有关情况在全市范围内通报",
+        "印发催办通知（永专领办发〔2025〕23号），要求于2025年10月18日前整改到位",
+        "仍未报送书面报告",
+        "\n督办通知书所列事项中，截至2025年10月19日尚未整改到位的有：\n（一）重点任务逾期未完成。共1项：\n1.黄河文化旅游线路串联。完成时限为2025年8月31日",
+    ] {
+        assert!(circular.contains(said), "{said}: {circular}");
+    }
 
-    // a report received with every problem rectified: nothing more is due
+    // a written report that leaves the notice's task undone: the circular is still due
     edit(
         &p,
         "towns/puzhou.yaml",
         "\nproblems:",
-        "\nsupervision_reports:\n  - {notice: 永专领办发〔2025〕20号, received: 2025-11-28}\nproblems:",
+        "\nsupervision_reports:\n  - {notice: 永专领办发〔2025〕20号, received: 2025-10-15}\nproblems:",
     );
-    build(&p, &["--as-of", "2025-12-01"]);
-    assert_eq!(
-        followups(&p),
-        ["puzhou/reminder", "zhangying/reminder"],
-        "the issued reminder stays"
+    build(&p, &[]);
+    let circular = text(&p, "2025/towns/puzhou/circular.pdf").unwrap();
+    assert!(
+        circular.contains("虽于2025年10月15日报送书面报告，但仍有事项未整改到位"),
+        "{circular}"
     );
+    assert!(circular.contains("1.黄河文化旅游线路串联。"), "{circular}");
+    // the task done: nothing more is due; the issued reminder stays
+    edit(
+        &p,
+        "towns/puzhou.yaml",
+        "    deadline: 2025-08-31\n    status: 进行中\n    progress: 70%",
+        "    deadline: 2025-08-31\n    status: 已完成\n    progress: 100%",
+    );
+    build(&p, &[]);
+    assert_eq!(followups(&p), ["puzhou/reminder", "zhangying/reminder"]);
 }
 
 #[test]
 fn a_rectification_reported_closes_the_problem_in_the_ledger_from_its_date() {
     let p = Project::sample();
-    build(&p, &["--kind", "ledger", "--as-of", "2025-11-09"]);
+    build(&p, &["--kind", "ledger", "--as-of", "2025-09-25"]);
     let row = |ledger: &str| {
         ledger
             .lines()
@@ -286,12 +272,36 @@ fn a_rectification_reported_closes_the_problem_in_the_ledger_from_its_date() {
         row(&ledger).ends_with("| 2025年12月31日 | 整改中 | —"),
         "{ledger}"
     );
-    build(&p, &["--kind", "ledger", "--as-of", "2025-11-10"]);
+    build(&p, &["--kind", "ledger", "--as-of", "2025-09-26"]);
     let ledger = text(&p, "2025/city/ledger.pdf").unwrap();
     assert!(
-        row(&ledger).ends_with("| 2025年12月31日 | 已整改 | 2025年11月10日"),
+        row(&ledger).ends_with("| 2025年12月31日 | 已整改 | 2025年9月26日"),
         "{ledger}"
     );
+}
+
+/// `zyz check`'s 文号 check knows the numbers city.yaml fixes for the designation documents,
+/// against the assessment's and the register's.
+#[test]
+fn check_finds_a_designation_serial_used_twice() {
+    let p = Project::sample();
+    let checked = check(&p);
+    assert!(!checked.contains("wenhao.duplicate"), "{checked}");
+    // the ranking's number
+    edit(&p, "city.yaml", "    serial: 17\n", "    serial: 18\n");
+    let checked = check(&p);
+    assert!(
+        checked.contains("error[wenhao.duplicate]: 2025/city/ranking.pdf 与 2025/city/designation-notice.pdf 同为 永专领办发〔2025〕18号：一个文号只能用一次"),
+        "{checked}"
+    );
+    // an issued supervision notice's number
+    edit(&p, "city.yaml", "    serial: 18\n", "    serial: 20\n");
+    let checked = check(&p);
+    assert!(
+        checked.contains("error[wenhao.duplicate]: 2025/city/designation-notice.pdf 与 2025/towns/puzhou/supervision-notice.pdf 同为 永专领办发〔2025〕20号（已印发）：一个文号只能用一次"),
+        "{checked}"
+    );
+    assert!(checked.contains("content/city.yaml:100"), "{checked}");
 }
 
 #[test]
@@ -406,7 +416,13 @@ fn the_yearly_report_computes_every_target_row_from_the_data() {
         "{report}"
     );
     assert!(
-        report.contains("对排名靠后或重点任务逾期的蒲州镇、开张镇、张营镇发出督办通知书"),
+        report.contains("对排名靠后或重点任务逾期的蒲州镇、开张镇、张营镇发出督办通知书，限期整改。开张镇已书面报告整改情况。对逾期未报告的蒲州镇发出催办通知。"),
+        "{report}"
+    );
+    // 城东街道 meets every criterion, as its cultivation plan says
+    assert!(
+        report
+            .contains("（三）培育。城东街道各项条件已达到认定标准，已制定培育方案，具备申报基础。"),
         "{report}"
     );
     // change the electromechanical town's output: the row changes with it

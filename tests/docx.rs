@@ -70,9 +70,15 @@ fn every_pdf_has_its_docx_in_the_manifest_with_the_same_bytes_twice() {
     let out = &SAMPLE.1;
     let manifest: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
-    let documents = manifest["documents"].as_array().unwrap();
+    // an issued document is never made again (the sample's register): its files are as archived
+    let documents: Vec<&serde_json::Value> = manifest["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d.get("issued").is_none())
+        .collect();
     assert!(documents.len() >= 10);
-    for doc in documents {
+    for doc in &documents {
         let docx = doc["path"].as_str().unwrap().replace(".pdf", ".docx");
         let entry = doc["files"]
             .as_array()
@@ -535,8 +541,8 @@ fn libreoffice_sets_22_body_lines_on_a_full_page_and_the_red_mark_and_rule() {
     // a document with the 版头: red pixels in the mark and a red rule across the type area
     let (_, notice) = pairs
         .iter()
-        .find(|(d, _)| d.ends_with("supervision-notice.docx"))
-        .expect("a supervision notice");
+        .find(|(d, _)| d.ends_with("reminder.docx"))
+        .expect("a reminder (the sample's supervision notices are issued: no DOCX)");
     let png = tempfile::tempdir().unwrap();
     let stem = png.path().join("p");
     let run = Command::new("pdftoppm")

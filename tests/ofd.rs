@@ -41,7 +41,14 @@ fn ofd_files(out: &Path) -> Vec<PathBuf> {
 #[test]
 fn every_pdf_has_its_ofd_in_the_manifest() {
     let out = &SAMPLE.1;
-    let documents = manifest(out)["documents"].as_array().unwrap().clone();
+    // an issued document is never made again (the sample's register): its files are as archived
+    let documents: Vec<serde_json::Value> = manifest(out)["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d.get("issued").is_none())
+        .cloned()
+        .collect();
     assert!(documents.len() >= 10);
     for doc in &documents {
         let pdf = doc["path"].as_str().unwrap();

@@ -10,20 +10,6 @@ use std::process::Output;
 use common::Project;
 use common::pdf::Pdf;
 
-/// Runs `zyz CMD` (build or issue) on the project's content and output folders with the
-/// repository's templates and fonts.
-fn zyz(p: &Project, cmd: &str, args: &[&str]) -> Output {
-    let repo = common::repo();
-    let content = p.content().display().to_string();
-    let out = p.dir.path().join("output").display().to_string();
-    let templates = repo.join("templates").display().to_string();
-    let fonts = repo.join("fonts").display().to_string();
-    let mut all = vec![cmd, "--content", &content, "--out", &out];
-    all.extend(["--templates", &templates, "--fonts", &fonts]);
-    all.extend(args);
-    common::zyz(p.dir.path(), &all)
-}
-
 /// `zyz check` of the project's content.
 fn check(p: &Project) -> Output {
     let content = p.content().display().to_string();
@@ -51,7 +37,8 @@ fn pdfs(p: &Project) -> BTreeMap<String, Vec<u8>> {
     all
 }
 
-/// Every 永专领办发 文号 printed in each PDF.
+/// The 永专领办发 文号 each PDF carries: the first one printed (its banner's; a follow-up's body
+/// cites the notice's too), drafts' blank serials left out.
 fn numbers(p: &Project) -> BTreeMap<String, BTreeSet<String>> {
     let mut by_number: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for (path, bytes) in pdfs(p) {
@@ -61,15 +48,16 @@ fn numbers(p: &Project) -> BTreeMap<String, BTreeSet<String>> {
             .chars()
             .filter(|c| !c.is_whitespace())
             .collect();
-        let mut rest = text.as_str();
-        while let Some(i) = rest.find("永专领办发〔") {
-            let tail = &rest[i..];
-            let end = tail.find('号').map_or(tail.len(), |j| j + '号'.len_utf8());
+        let Some(i) = text.find("永专领办发〔") else {
+            continue;
+        };
+        let tail = &text[i..];
+        let end = tail.find('号').map_or(tail.len(), |j| j + '号'.len_utf8());
+        if !tail[..end].ends_with("〕号") {
             by_number
                 .entry(tail[..end].to_owned())
                 .or_default()
                 .insert(path.clone());
-            rest = &tail[end..];
         }
     }
     by_number
@@ -85,10 +73,9 @@ fn drop_in_ranking(p: &Project, town: &str, from: &str, to: &str) {
 
 #[test]
 fn issued_documents_stay_as_issued_and_numbers_are_never_given_twice() {
-    let p = Project::sample();
-    assert!(code(&zyz(&p, "build", &["-q"])) <= 1);
-    let dry = zyz(
-        &p,
+    let p = Project::unissued();
+    assert!(code(&p.zyz("build", &["-q"])) <= 1);
+    let dry = p.zyz(
         "issue",
         &[
             "--dry-run",
@@ -103,8 +90,7 @@ fn issued_documents_stay_as_issued_and_numbers_are_never_given_twice() {
         !p.content().join("register.yaml").exists(),
         "--dry-run writes nothing"
     );
-    let issued = zyz(
-        &p,
+    let issued = p.zyz(
         "issue",
         &["--kind", "supervision-notice", "--kind", "ranking"],
     );
@@ -139,7 +125,7 @@ fn issued_documents_stay_as_issued_and_numbers_are_never_given_twice() {
         "{year: 2024, value: 2.6亿元}",
         "{year: 2024, value: 1.2亿元}",
     );
-    let rebuilt = zyz(&p, "build", &[]);
+    let rebuilt = p.zyz("build", &[]);
     let stderr = common::stderr(&rebuilt);
     assert!(code(&rebuilt) <= 1, "{stderr}");
     assert!(
@@ -171,8 +157,14 @@ fn issued_documents_stay_as_issued_and_numbers_are_never_given_twice() {
                 "designation"
             ]
             .iter()
-            .any(|kind| k.ends_with(&format!("city/{kind}.pdf")))),
-        "only 城北's documents and the city-wide drafts that name it change: {changed:?}"
+            .any(|kind| k.ends_with(&format!("city/{kind}.pdf")))
+            // the notices just issued (2025-09-05) were due by 2025-10-05: as of the document
+            // date the two towns with no written report get their reminders
+            || ["puzhou", "zhangying"]
+                .iter()
+                .any(|town| k == &format!("2025/towns/{town}/reminder.pdf"))),
+        "only 城北's documents, the city-wide drafts that name it and the reminders now due \
+         change: {changed:?}"
     );
     // the new notice is a draft: its serial is left blank until it is issued
     let draft: String = Pdf::from_bytes(&after["2025/towns/chengbei/supervision-notice.pdf"])
@@ -185,7 +177,7 @@ fn issued_documents_stay_as_issued_and_numbers_are_never_given_twice() {
         draft.contains("永专领办发〔2025〕号"),
         "a blank serial: {draft}"
     );
-    let issue = zyz(&p, "issue", &["2025/towns/chengbei/supervision-notice.pdf"]);
+    let issue = p.zyz("issue", &["2025/towns/chengbei/supervision-notice.pdf"]);
     assert_eq!(code(&issue), 0, "{}", common::stderr(&issue));
     assert!(
         String::from_utf8_lossy(&issue.stdout).contains("as 永专领办发〔2025〕23号"),
@@ -209,10 +201,14 @@ fn issued_documents_stay_as_issued_and_numbers_are_never_given_twice() {
         Some("永专领办发〔2025〕23号"),
         "issued with its number"
     );
+    // the notice is dated 2025-09-05: by the document date its deadline has passed and, with no
+    // written report from 城北街道, the next build makes its reminder
+    assert!(code(&p.zyz("build", &["-q"])) <= 1);
     let after = pdfs(&p);
+    assert!(after.contains_key("2025/towns/chengbei/reminder.pdf"));
 
     // a second build in a fresh process changes nothing
-    let again = zyz(&p, "build", &["-q"]);
+    let again = p.zyz("build", &["-q"]);
     assert!(code(&again) <= 1);
     assert!(
         pdfs(&p) == after,
@@ -222,15 +218,15 @@ fn issued_documents_stay_as_issued_and_numbers_are_never_given_twice() {
 
 #[test]
 fn a_changed_issued_pdf_is_reported_and_left_as_it_is() {
-    let p = Project::sample();
-    assert!(code(&zyz(&p, "build", &["-q"])) <= 1);
-    let issued = zyz(&p, "issue", &["2025/city/ranking.pdf"]);
+    let p = Project::unissued();
+    assert!(code(&p.zyz("build", &["-q"])) <= 1);
+    let issued = p.zyz("issue", &["2025/city/ranking.pdf"]);
     assert_eq!(code(&issued), 0, "{}", common::stderr(&issued));
     let file = p.dir.path().join("output/2025/city/ranking.pdf");
     let mut bytes = std::fs::read(&file).unwrap();
     bytes.extend_from_slice(b"\n% edited\n");
     std::fs::write(&file, &bytes).unwrap();
-    let build = zyz(&p, "build", &["--force"]);
+    let build = p.zyz("build", &["--force"]);
     let stderr = common::stderr(&build);
     assert_eq!(code(&build), 1, "{stderr}");
     assert!(
@@ -250,17 +246,16 @@ fn a_changed_issued_pdf_is_reported_and_left_as_it_is() {
 
 #[test]
 fn issue_refuses_what_is_not_built_or_carries_no_number_and_writes_nothing() {
-    let p = Project::sample();
-    let unbuilt = zyz(&p, "issue", &["2025/city/ranking.pdf"]);
+    let p = Project::unissued();
+    let unbuilt = p.zyz("issue", &["2025/city/ranking.pdf"]);
     assert_eq!(code(&unbuilt), 1);
     assert!(
         common::stderr(&unbuilt).contains("2025/city/ranking.pdf: not built, or not up to date"),
         "{}",
         common::stderr(&unbuilt)
     );
-    assert!(code(&zyz(&p, "build", &["-q"])) <= 1);
-    let plan = zyz(
-        &p,
+    assert!(code(&p.zyz("build", &["-q"])) <= 1);
+    let plan = p.zyz(
         "issue",
         &[
             "2025/city/ranking.pdf",
@@ -277,7 +272,7 @@ fn issue_refuses_what_is_not_built_or_carries_no_number_and_writes_nothing() {
         !p.content().join("register.yaml").exists(),
         "all or nothing"
     );
-    let unknown = zyz(&p, "issue", &["2025/city/nothing.pdf"]);
+    let unknown = p.zyz("issue", &["2025/city/nothing.pdf"]);
     assert_eq!(code(&unknown), 2, "a usage error");
 }
 
@@ -294,7 +289,7 @@ fn findings(o: &Output) -> Vec<String> {
 
 #[test]
 fn a_broken_register_gets_located_messages() {
-    let p = Project::sample();
+    let p = Project::unissued();
     let entry = |organ: &str, serial: u32, path: &str, sha: &str| {
         format!(
             "  - organ: {organ}\n    year: 2025\n    serial: {serial}\n    kind: supervision-notice\n    title: 督办通知书\n    date: 2025-10-20\n    path: {path}\n    {sha}\n"
@@ -352,14 +347,10 @@ fn a_broken_register_gets_located_messages() {
 
 #[test]
 fn a_yaml_serial_taken_by_an_issued_document_is_an_error_naming_both() {
-    let p = Project::sample();
-    assert!(code(&zyz(&p, "build", &["-q"])) <= 1);
+    let p = Project::unissued();
+    assert!(code(&p.zyz("build", &["-q"])) <= 1);
     assert_eq!(
-        code(&zyz(
-            &p,
-            "issue",
-            &["2025/towns/puzhou/supervision-notice.pdf"]
-        )),
+        code(&p.zyz("issue", &["2025/towns/puzhou/supervision-notice.pdf"])),
         0
     );
     // the commendation is given the serial the notice was issued with
@@ -383,9 +374,9 @@ fn text_of(p: &Project, path: &str) -> String {
 
 #[test]
 fn a_draft_notice_leaves_its_serial_blank_or_provisional_and_may_carry_a_draft_marking() {
-    let p = Project::sample();
+    let p = Project::unissued();
     let notice = "2025/towns/kaizhang/supervision-notice.pdf";
-    assert!(code(&zyz(&p, "build", &["-q"])) <= 1);
+    assert!(code(&p.zyz("build", &["-q"])) <= 1);
     let draft = text_of(&p, notice);
     assert!(draft.contains("永专领办发〔2025〕号"), "{draft}");
     let a = std::fs::read_to_string(p.content().join("assessment.yaml")).unwrap();
@@ -395,7 +386,7 @@ fn a_draft_notice_leaves_its_serial_blank_or_provisional_and_may_carry_a_draft_m
     );
     let a = a.replace("chart_bars:", "draft_marking: 征求意见稿\nchart_bars:");
     p.write("assessment.yaml", a);
-    assert!(code(&zyz(&p, "build", &["-q"])) <= 1);
+    assert!(code(&p.zyz("build", &["-q"])) <= 1);
     let draft = text_of(&p, notice);
     assert!(draft.contains("永专领办发〔2025〕21号"), "{draft}");
     assert!(
@@ -403,7 +394,7 @@ fn a_draft_notice_leaves_its_serial_blank_or_provisional_and_may_carry_a_draft_m
         "{draft}"
     );
     // issued, the notice carries no mark of a draft
-    let issued = zyz(&p, "issue", &[notice]);
+    let issued = p.zyz("issue", &[notice]);
     assert_eq!(code(&issued), 0, "{}", common::stderr(&issued));
     let issued = text_of(&p, notice);
     assert!(!issued.contains("征求意见稿"), "{issued}");

@@ -141,7 +141,12 @@ fn every_page_shows_what_the_office_checks() {
         String::from_utf8_lossy(&issued.stderr)
     );
     let register = std::fs::read_to_string(tmp.path().join("content/register.yaml")).unwrap();
-    let serial: String = register
+    // the ranking's entry (the sample's register holds its issued notices before it)
+    let entry = register
+        .split("\n  - ")
+        .find(|e| e.contains("path: \"2025/city/ranking.pdf\""))
+        .unwrap();
+    let serial: String = entry
         .lines()
         .find_map(|l| l.trim().strip_prefix("serial: "))
         .unwrap()

@@ -120,7 +120,12 @@ fn select(args: &[&str]) -> (Option<i32>, String, bool) {
     let project = Project::sample();
     let out = project.dir.path().join("out");
     let output = build(&project.content(), &out, args);
-    (output.status.code(), stderr(&output), out.exists())
+    // written by a build: the manifest (the sample's archive is copied into `out` beforehand)
+    (
+        output.status.code(),
+        stderr(&output),
+        out.join("manifest.json").exists(),
+    )
 }
 
 #[test]

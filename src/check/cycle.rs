@@ -33,6 +33,12 @@ pub(super) fn check(content: &Content, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// Whether the register's 文号 can be written: they take city.yaml's prefixes, unknown when it
+/// did not load (its own findings say why), and then nothing is compared with them.
+fn organs_known(content: &Content) -> bool {
+    content.trees.contains_key(Path::new("city.yaml"))
+}
+
 /// The 文号 of every issued document of `kind` (and of `town`, when given).
 fn issued(content: &Content, kind: &str, town: Option<&str>) -> Vec<String> {
     let prefix = |id: &str| {
@@ -56,7 +62,7 @@ fn issued(content: &Content, kind: &str, town: Option<&str>) -> Vec<String> {
 fn decision(content: &Content, at: &At, town: &Town, out: &mut Vec<Diagnostic>) {
     let d = &town.designation;
     let Some(number) = &d.decision else { return };
-    if d.stage != Stage::Designated {
+    if d.stage != Stage::Designated || !organs_known(content) {
         return;
     }
     if !issued(content, "designation", None).contains(number) {
@@ -78,7 +84,7 @@ fn reports(content: &Content, at: &At, town: &Town, out: &mut Vec<Diagnostic>) {
     let notices = issued(content, "supervision-notice", Some(&town.id));
     for (i, r) in town.supervision_reports.iter().enumerate() {
         let base = format!("supervision_reports[{i}]");
-        if !notices.contains(&r.notice) {
+        if organs_known(content) && !notices.contains(&r.notice) {
             out.push(at.finding(
                 Severity::Warning,
                 &format!("{base}.notice"),

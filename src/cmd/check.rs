@@ -24,7 +24,7 @@ pub fn check_dir(content: &std::path::Path) -> anyhow::Result<Checked> {
     let report = check::check(&loaded.content);
     let mut findings = loaded.diagnostics.clone();
     findings.extend(report.findings.iter().cloned());
-    let numbered = crate::plan::numbered_documents(&loaded.content);
+    let numbered = crate::plan::numbered_documents(&loaded.content, &report);
     findings.extend(crate::plan::duplicate_numbers(&loaded.content, &numbered));
     diag::sort(&mut findings);
     Ok(Checked {

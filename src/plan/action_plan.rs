@@ -99,11 +99,6 @@ pub(super) fn town_plan(content: &Content, town: &Town, year: i32, inputs: &[Pat
         .clone()
         .unwrap_or_else(|| town.name.clone());
     let title = format!("{name}{year}年度行动计划");
-    let targets: Vec<&crate::model::Target> = town
-        .targets
-        .iter()
-        .filter(|t| i32::from(t.year) == year)
-        .collect();
     Doc::new(
         "action-plan",
         Some(town.id.clone()),
@@ -114,18 +109,36 @@ pub(super) fn town_plan(content: &Content, town: &Town, year: i32, inputs: &[Pat
             "city": city,
             "town": town,
             "plan": {"title": content.plan.title, "subtitle": content.plan.subtitle},
-            "doc": {
-                "title": title,
-                "title_lines": title_lines(&title),
-                "year": year,
-                "government": town.government_name(),
-                "date": date_json(date),
-                "targets": targets,
-                "tasks": task_rows(town),
-                "list_title": format!("{}{year}年度重点任务责任清单", town.name),
-            },
+            "doc": own_plan(content, town, year, &title, "重点任务责任清单"),
         }),
         date,
         inputs,
     )
+}
+
+/// What a town's own plan shows, action plan or cultivation plan alike: the title and its lines,
+/// the year, the government, the date, the year's targets, the task rows and the title of the
+/// responsibility list (`list`, e.g. `重点任务责任清单`).
+pub(super) fn own_plan(
+    content: &Content,
+    town: &Town,
+    year: i32,
+    title: &str,
+    list: &str,
+) -> Value {
+    let targets: Vec<&crate::model::Target> = town
+        .targets
+        .iter()
+        .filter(|t| i32::from(t.year) == year)
+        .collect();
+    json!({
+        "title": title,
+        "title_lines": title_lines(title),
+        "year": year,
+        "government": town.government_name(),
+        "date": date_json(content.city.document_date),
+        "targets": targets,
+        "tasks": task_rows(town),
+        "list_title": format!("{}{year}年度{list}", town.name),
+    })
 }

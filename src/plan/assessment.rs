@@ -11,7 +11,7 @@ use super::ledger::problem_json;
 use super::{Doc, Number, date_json, draft_wenhao, organ, title_lines, wenhao};
 use crate::assess::{Outcome, Scored, format_score, score, select};
 use crate::model::assessment::{DraftNumber, Issue, SupervisionIssue, Wording};
-use crate::model::{Assessment, Content, Date, Measure, TaskStatus, Town};
+use crate::model::{Assessment, Content, Date, Measure, Task, TaskStatus, Town};
 
 /// `date` plus `days` days (proleptic Gregorian).
 pub fn add_days(date: Date, days: u32) -> Date {
@@ -80,7 +80,10 @@ pub(super) fn documents(
         let scored = ranking.iter().find(|s| &s.town == id);
         if let (Some(town), Some(scored)) = (town, scored) {
             let serial = serials.next(&notices.path(town));
-            docs.push(notices.notice(town, scored, reasons, serial));
+            // in the last places the rule supervises (ties sharing a place, as `select` counts)
+            let below = ranking.iter().filter(|x| x.score < scored.score).count();
+            let low = below < assessment.selection.supervise_bottom as usize;
+            docs.push(notices.notice(town, scored, reasons, low, serial));
         }
     }
     docs
@@ -331,8 +334,9 @@ impl Notices<'_> {
         format!("{}/towns/{}/supervision-notice.pdf", self.year, town.id)
     }
 
-    /// The supervision notice of a town, with its serial (see [`Serials`]).
-    fn notice(&self, town: &Town, s: &Scored, reasons: &[String], serial: u32) -> Doc {
+    /// The supervision notice of a town, with its serial (see [`Serials`]); `low`: supervised
+    /// for its place in the ranking (else the ranking is no finding of the notice).
+    fn notice(&self, town: &Town, s: &Scored, reasons: &[String], low: bool, serial: u32) -> Doc {
         let (content, sup, year) = (self.content, self.sup, self.year);
         let city = &content.city;
         let date = sup.date.unwrap_or(city.document_date);
@@ -376,6 +380,7 @@ impl Notices<'_> {
                     },
                     "cc": sup.cc,
                     "rank": s.rank,
+                    "low_rank": low,
                     "score": s.score_text,
                     "reasons": reasons,
                     "overdue": overdue_tasks(town, s),
@@ -399,11 +404,13 @@ impl Notices<'_> {
 fn overdue_tasks(town: &Town, s: &Scored) -> Vec<Value> {
     s.overdue_tasks
         .iter()
-        .map(|&k| {
-            let t = &town.tasks[k];
-            json!({"title": t.title, "deadline": t.deadline.to_chinese(), "progress": t.progress.to_string(), "status": status_text(t.status), "lead": t.lead, "responsible": t.responsible})
-        })
+        .map(|&k| task_json(&town.tasks[k]))
         .collect()
+}
+
+/// A task as the supervision notice and its follow-ups print it.
+pub(super) fn task_json(t: &Task) -> Value {
+    json!({"title": t.title, "deadline": t.deadline.to_chinese(), "progress": t.progress.to_string(), "status": status_text(t.status), "lead": t.lead, "responsible": t.responsible})
 }
 
 /// A supervised town's open problems, each marked when overdue.

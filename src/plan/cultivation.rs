@@ -7,8 +7,8 @@ use std::path::PathBuf;
 
 use serde_json::{Value, json};
 
-use super::action_plan::task_rows;
-use super::{Doc, date_json, title_lines};
+use super::Doc;
+use super::action_plan::own_plan;
 use crate::check::Verdict;
 use crate::model::{Content, Money, Standard, Town};
 
@@ -108,11 +108,12 @@ pub(super) fn cultivation_plan(
     let title = format!("{}培育方案", name(town));
     let gaps = standard.map(|s| gaps(town, s)).unwrap_or_default();
     let short = gaps.iter().filter(|g| g["gap"] != "已达到").count();
-    let targets: Vec<&crate::model::Target> = town
-        .targets
-        .iter()
-        .filter(|t| i32::from(t.year) == year)
-        .collect();
+    let mut doc = own_plan(content, town, year, &title, "培育任务责任清单");
+    doc["level"] = json!(level.chinese());
+    doc["standard"] = json!(standard.map(|s| s.name.clone()));
+    doc["gaps"] = json!(gaps);
+    doc["short"] = json!(short);
+    doc["meets"] = json!(verdict.is_some_and(|v| v.meets));
     Doc::new(
         "cultivation-plan",
         Some(town.id.clone()),
@@ -123,21 +124,7 @@ pub(super) fn cultivation_plan(
             "city": city,
             "town": {"name": town.name, "kind": town.kind.chinese(), "industry": town.leading_industry},
             "plan": {"title": content.plan.title, "subtitle": content.plan.subtitle},
-            "doc": {
-                "title": title,
-                "title_lines": title_lines(&title),
-                "year": year,
-                "level": level.chinese(),
-                "standard": standard.map(|s| s.name.clone()),
-                "government": town.government_name(),
-                "date": date_json(date),
-                "gaps": gaps,
-                "short": short,
-                "meets": verdict.is_some_and(|v| v.meets),
-                "targets": targets,
-                "tasks": task_rows(town),
-                "list_title": format!("{}{year}年度培育任务责任清单", town.name),
-            },
+            "doc": doc,
         }),
         date,
         inputs,

@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use super::{Doc, Number, date_json, organ, title_lines, wenhao};
 use crate::check::{Report, Verdict};
 use crate::model::cycle::DesignationIssues;
-use crate::model::{Content, Level, Stage, Town};
+use crate::model::{Content, Date, Level, Stage, Town};
 
 /// The county-level towns the decision designates, with their verdicts.
 pub fn designated<'a>(
@@ -96,14 +96,55 @@ pub(super) fn documents(
     ]
 }
 
-/// The number a fixed serial of city.yaml's `designation` gives.
-fn fixed(content: &Content, organ_id: &str, year: u16, serial: u32, field: &str) -> Number {
-    Number {
-        organ: organ_id.to_owned(),
-        year,
-        serial,
-        text: wenhao(&organ(content, organ_id).1, year, serial),
-        fixed_at: Some(("city.yaml".into(), format!("designation.{field}.serial"))),
+/// What every city-wide document with a 文号 fixed in city.yaml shows (the designation notice
+/// and decision, the yearly report): `YEAR/city/KIND.pdf` from `KIND.typ.j2`, its context `city`
+/// and a `doc` with the title and its lines, the organ, the 文号, the date, the year and the
+/// plan's title, plus the kind's own fields.
+pub(super) struct CityDoc {
+    pub kind: &'static str,
+    pub title: String,
+    /// The issuing organ's id (city.yaml `organs`).
+    pub organ: String,
+    pub date: Date,
+    /// The serial and where city.yaml fixes it (`designation.notice.serial`).
+    pub serial: u32,
+    pub field: String,
+}
+
+impl CityDoc {
+    /// The document, its `doc` holding `fields` too.
+    pub fn doc(self, content: &Content, year: i32, fields: Value, inputs: &[PathBuf]) -> Doc {
+        let (organ_name, prefix) = organ(content, &self.organ);
+        let number = Number {
+            organ: self.organ,
+            year: self.date.year,
+            serial: self.serial,
+            text: wenhao(&prefix, self.date.year, self.serial),
+            fixed_at: Some(("city.yaml".into(), self.field)),
+        };
+        let mut doc = json!({
+            "title": self.title,
+            "title_lines": title_lines(&self.title),
+            "organ": organ_name,
+            "wenhao": number.text,
+            "date": date_json(self.date),
+            "year": year,
+            "plan_title": plan_title(content),
+        });
+        if let (Some(doc), Value::Object(more)) = (doc.as_object_mut(), fields) {
+            doc.extend(more);
+        }
+        Doc::new(
+            self.kind,
+            None,
+            year,
+            format!("{year}/city/{}.pdf", self.kind),
+            &format!("{}.typ.j2", self.kind),
+            json!({"city": content.city, "doc": doc}),
+            self.date,
+            inputs,
+        )
+        .numbered(number)
     }
 }
 
@@ -117,42 +158,28 @@ fn public_notice(
 ) -> Doc {
     let city = &content.city;
     let n = &issues.notice;
-    let date = n.date.unwrap_or(city.document_date);
-    let (organ_name, _) = organ(content, &n.organ);
-    let title = format!(
-        "{organ_name}关于{year}年度{}县级专业镇拟认定名单的公示",
-        city.name
-    );
-    let number = fixed(content, &n.organ, date.year, n.serial, "notice");
-    Doc::new(
-        "designation-notice",
-        None,
-        year,
-        format!("{year}/city/designation-notice.pdf"),
-        "designation-notice.typ.j2",
-        json!({
-            "city": city,
-            "doc": {
-                "title": title,
-                "title_lines": title_lines(&title),
-                "organ": organ_name,
-                "wenhao": number.text,
-                "date": date_json(date),
-                "year": year,
-                "plan_title": plan_title(content),
-                "from": date_json(n.from),
-                "to": date_json(n.to),
-                "period": period(n.from, n.to),
-                "working_days": n.working_days,
-                "contact": n.contact,
-                "towns": rows,
-                "relaxed": rows.iter().filter(|r| !r["relaxed"].is_null()).count(),
-            },
-        }),
-        date,
-        inputs,
-    )
-    .numbered(number)
+    let issue = CityDoc {
+        kind: "designation-notice",
+        title: format!(
+            "{}关于{year}年度{}县级专业镇拟认定名单的公示",
+            organ(content, &n.organ).0,
+            city.name
+        ),
+        organ: n.organ.clone(),
+        date: n.date.unwrap_or(city.document_date),
+        serial: n.serial,
+        field: "designation.notice.serial".into(),
+    };
+    let fields = json!({
+        "from": date_json(n.from),
+        "to": date_json(n.to),
+        "period": period(n.from, n.to),
+        "working_days": n.working_days,
+        "contact": n.contact,
+        "towns": rows,
+        "relaxed": rows.iter().filter(|r| !r["relaxed"].is_null()).count(),
+    });
+    issue.doc(content, year, fields, inputs)
 }
 
 /// 认定通知.
@@ -164,46 +191,34 @@ fn decision(
     inputs: &[PathBuf],
 ) -> Doc {
     let city = &content.city;
-    let d = &issues.decision;
-    let n = &issues.notice;
-    let date = d.date.unwrap_or(city.document_date);
-    let (organ_name, _) = organ(content, &d.organ);
+    let (d, n) = (&issues.decision, &issues.notice);
     let first = rows[0]["specialty"].as_str().unwrap_or_default();
     let which = if rows.len() == 1 {
         first.to_owned()
     } else {
         format!("{first}等{}个专业镇", rows.len())
     };
-    let title = format!("{organ_name}关于认定{which}为{}县级专业镇的通知", city.name);
-    let number = fixed(content, &d.organ, date.year, d.serial, "decision");
-    Doc::new(
-        "designation",
-        None,
-        year,
-        format!("{year}/city/designation.pdf"),
-        "designation.typ.j2",
-        json!({
-            "city": city,
-            "doc": {
-                "title": title,
-                "title_lines": title_lines(&title),
-                "organ": organ_name,
-                "wenhao": number.text,
-                "date": date_json(date),
-                "year": year,
-                "plan_title": plan_title(content),
-                "notice_organ": organ(content, &n.organ).0,
-                "period": period(n.from, n.to),
-                "recipients": d.recipients,
-                "cc": d.cc,
-                "towns": rows,
-                "count": rows.len(),
-            },
-        }),
-        date,
-        inputs,
-    )
-    .numbered(number)
+    let issue = CityDoc {
+        kind: "designation",
+        title: format!(
+            "{}关于认定{which}为{}县级专业镇的通知",
+            organ(content, &d.organ).0,
+            city.name
+        ),
+        organ: d.organ.clone(),
+        date: d.date.unwrap_or(city.document_date),
+        serial: d.serial,
+        field: "designation.decision.serial".into(),
+    };
+    let fields = json!({
+        "notice_organ": organ(content, &n.organ).0,
+        "period": period(n.from, n.to),
+        "recipients": d.recipients,
+        "cc": d.cc,
+        "towns": rows,
+        "count": rows.len(),
+    });
+    issue.doc(content, year, fields, inputs)
 }
 
 /// `2025年10月21日至10月27日`: the end's year left out when it is the start's.

@@ -4,18 +4,21 @@
 //! of the leading group) once an issued reminder's deadline has passed and the town is still not
 //! rectified. Nothing is planned before it is due; an issued follow-up is planned again only to
 //! be kept as issued. The town's report and rectifications are data in its own file
-//! (`supervision_reports`): it is the town's answer, beside its problem ledger.
+//! (`supervision_reports`): it is the town's answer, beside its problem ledger. What a follow-up
+//! lists is what the notice itself asked to be rectified — its overdue tasks and its open
+//! problems, as the notice planned from the same data printed them — of which those not done
+//! (a task not 已完成, a problem not closed on the follow-up's date) are still open.
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use serde_json::{Value, json};
 
-use super::assessment::{add_days, is_draft};
+use super::assessment::{add_days, is_draft, task_json};
 use super::ledger::problem_json;
 use super::{Doc, Number, date_json, draft_wenhao, organ, title_lines, wenhao};
 use crate::model::cycle::SupervisionReport;
-use crate::model::{Assessment, Content, Date, IssuedDoc, ProblemStatus, Town};
+use crate::model::{Assessment, Content, Date, IssuedDoc, ProblemStatus, TaskStatus, Town};
 
 /// The serials follow-ups take: free ones of their organ and year from the supervision notices'
 /// `first_serial` on, skipping what the register and the other planned documents hold.
@@ -57,6 +60,9 @@ struct Case<'a> {
     deadline: Date,
     /// The town's written report, when received by the as-of day.
     report: Option<&'a SupervisionReport>,
+    /// What the notice asked to be rectified: the town's tasks and problems it listed (indices).
+    tasks: Vec<usize>,
+    problems: Vec<usize>,
     /// `2025/towns/kaizhang/`.
     folder: String,
 }
@@ -72,7 +78,7 @@ pub(super) fn documents(
     let as_of = content.as_of.unwrap_or(content.city.document_date);
     let mut free = Free::new(content, assessment.supervision.first_serial, docs);
     let mut out = Vec::new();
-    for case in cases(content, assessment, as_of) {
+    for case in cases(content, assessment, as_of, docs) {
         let reminder_path = format!("{}reminder.pdf", case.folder);
         let reminder_issued = issued(content, &reminder_path);
         let due = as_of > case.deadline && case.report.is_none();
@@ -100,10 +106,10 @@ pub(super) fn documents(
             continue;
         };
         let reminder_deadline = add_days(reminded.date, r.deadline_days);
-        let open = still_open(&case, as_of);
+        let open = Open::of(&case, as_of);
         let circular_path = format!("{}circular.pdf", case.folder);
         let circular_issued = issued(content, &circular_path);
-        let due = as_of > reminder_deadline && (case.report.is_none() || !open.is_empty());
+        let due = as_of > reminder_deadline && (case.report.is_none() || !open.is_none());
         if due || circular_issued.is_some() {
             let f = FollowUp::new(content, &circular_path, &c.organ, as_of, issuing);
             let serial =
@@ -138,8 +144,14 @@ fn issued<'a>(content: &'a Content, path: &str) -> Option<&'a IssuedDoc> {
     content.register.as_ref().and_then(|r| r.entry(path))
 }
 
-/// Every issued supervision notice of a town in the content, with its deadline and report.
-fn cases<'a>(content: &'a Content, assessment: &Assessment, as_of: Date) -> Vec<Case<'a>> {
+/// Every issued supervision notice of a town in the content, with its deadline, report and what
+/// it listed (`docs`: the documents planned so far, the notices among them).
+fn cases<'a>(
+    content: &'a Content,
+    assessment: &Assessment,
+    as_of: Date,
+    docs: &[Doc],
+) -> Vec<Case<'a>> {
     let sup = &assessment.supervision;
     let issued = content.register.iter().flat_map(|r| &r.issued);
     issued
@@ -161,33 +173,98 @@ fn cases<'a>(content: &'a Content, assessment: &Assessment, as_of: Date) -> Vec<
                 .path
                 .rsplit_once('/')
                 .map_or(String::new(), |(f, _)| format!("{f}/"));
+            let planned = docs.iter().find(|d| d.path == e.path);
+            let (tasks, problems) = match planned {
+                Some(notice) => listed(town, &notice.context.value()),
+                None => on_the_day(town, e.date),
+            };
             Some(Case {
                 town,
                 notice: e,
                 wenhao,
                 deadline,
                 report,
+                tasks,
+                problems,
                 folder,
             })
         })
         .collect()
 }
 
-/// The problems the notice found open (open on its date) that are still open on `as_of`.
-fn still_open(case: &Case, as_of: Date) -> Vec<Value> {
-    let t = case.town;
-    (0..t.problems.len())
-        .filter(|&k| open_on(t, k, case.notice.date))
-        .filter(|&k| t.problem_state(k, as_of).status != ProblemStatus::Fixed)
-        .map(|k| problem_json(t, k, as_of))
-        .collect()
+/// The tasks and problems a planned supervision notice lists (its context's `overdue` titles
+/// and `open` ledger numbers), as indices into the town's own lists.
+fn listed(town: &Town, notice: &Value) -> (Vec<usize>, Vec<usize>) {
+    let named = |list: &str, key: &str| -> Vec<String> {
+        notice["doc"][list]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|v| v[key].as_str().map(str::to_owned))
+            .collect()
+    };
+    let titles = named("overdue", "title");
+    let ids = named("open", "id");
+    let tasks = (0..town.tasks.len())
+        .filter(|&k| titles.contains(&town.tasks[k].title))
+        .collect();
+    let problems = (0..town.problems.len())
+        .filter(|&k| ids.contains(&town.problems[k].id))
+        .collect();
+    (tasks, problems)
 }
 
-/// Problem `k` was found by `date` and not closed by then.
-fn open_on(town: &Town, k: usize, date: Date) -> bool {
-    let p = &town.problems[k];
-    let state = town.problem_state(k, date);
-    p.found <= date && state.status != ProblemStatus::Fixed
+/// What a notice no longer planned (its town no longer selected) had to list: the tasks overdue
+/// and the problems open on its date.
+fn on_the_day(town: &Town, date: Date) -> (Vec<usize>, Vec<usize>) {
+    let tasks = (0..town.tasks.len())
+        .filter(|&k| {
+            let t = &town.tasks[k];
+            t.status != TaskStatus::Done && t.deadline < date
+        })
+        .collect();
+    let problems = (0..town.problems.len())
+        .filter(|&k| {
+            let p = &town.problems[k];
+            p.found <= date && town.problem_state(k, date).status != ProblemStatus::Fixed
+        })
+        .collect();
+    (tasks, problems)
+}
+
+/// What the notice listed that is still open on a day: its tasks not 已完成, its problems not
+/// closed by then.
+struct Open {
+    tasks: Vec<Value>,
+    problems: Vec<Value>,
+}
+
+impl Open {
+    fn of(case: &Case, as_of: Date) -> Self {
+        let t = case.town;
+        let tasks = case.tasks.iter().map(|&k| &t.tasks[k]);
+        let problems = case.problems.iter().copied();
+        Self {
+            tasks: tasks
+                .filter(|task| task.status != TaskStatus::Done)
+                .map(task_json)
+                .collect(),
+            problems: problems
+                .filter(|&k| t.problem_state(k, as_of).status != ProblemStatus::Fixed)
+                .map(|k| problem_json(t, k, as_of))
+                .collect(),
+        }
+    }
+
+    fn is_none(&self) -> bool {
+        self.tasks.is_empty() && self.problems.is_empty()
+    }
+
+    /// Into a follow-up's context: `open` (problems, as before) and `tasks`.
+    fn into_context(self, doc: &mut Value) {
+        doc["tasks"] = json!(self.tasks);
+        doc["open"] = json!(self.problems);
+    }
 }
 
 /// The reminder a circular cites.
@@ -293,7 +370,7 @@ impl<'a> FollowUp<'a> {
         doc["new_deadline"] = date_json(new_deadline);
         doc["cc"] = json!(r.cc);
         doc["report_to"] = json!(report_to(self.content));
-        doc["open"] = json!(still_open(case, self.date));
+        Open::of(case, self.date).into_context(&mut doc);
         let year = self.year();
         Doc::new(
             "reminder",
@@ -331,7 +408,7 @@ impl<'a> FollowUp<'a> {
             "date": date_json(reminder.entry.date),
             "deadline": date_json(reminder.deadline),
         });
-        doc["open"] = json!(still_open(case, self.date));
+        Open::of(case, self.date).into_context(&mut doc);
         Doc::new(
             "circular",
             Some(t.id.clone()),

@@ -299,19 +299,25 @@ fn mark_issued(content: &Content, docs: &mut [Doc]) {
     }
 }
 
-/// The documents that carry a 文号 (the city plan and the assessment's), for `zyz check`'s
-/// number check without planning every town's documents.
-pub fn numbered_documents(content: &Content) -> Vec<Doc> {
+/// The documents that carry a 文号 — the city plan, the designation notice and decision, the
+/// yearly report, the assessment's notices and the follow-ups due — for `zyz check`'s number
+/// check without planning every town's documents.
+pub fn numbered_documents(content: &Content, report: &Report) -> Vec<Doc> {
     let year = i32::from(content.city.plan_year);
     let mut docs = vec![action_plan::city_plan(content, year, &[])];
+    docs.extend(designation::documents(content, report, year, &[]));
+    docs.extend(report::annual_report(content, report, year, &[]));
     if let Some(assessment) = &content.assessment {
+        let issuing = BTreeSet::new();
         docs.extend(assessment::documents(
             content,
             assessment,
             year,
             &[],
-            &BTreeSet::new(),
+            &issuing,
         ));
+        let due = followup::documents(content, assessment, &[], &issuing, &docs);
+        docs.extend(due);
     }
     mark_issued(content, &mut docs);
     docs

@@ -7,8 +7,8 @@ use std::path::PathBuf;
 
 use serde_json::{Value, json};
 
-use super::designation::{decision_wenhao, designated, plan_title, specialty};
-use super::{Doc, Number, date_json, organ, title_lines, wenhao};
+use super::designation::{CityDoc, decision_wenhao, designated, specialty};
+use super::{Doc, organ};
 use crate::check::Report;
 use crate::model::cycle::{AnnualReport, Cluster, PlanTarget, TargetMeasure};
 use crate::model::{Content, Date, Level, Money, ProblemStatus, Stage, TaskStatus, Town};
@@ -271,13 +271,18 @@ fn designations(content: &Content, verdicts: &Report, units: &[Unit]) -> Value {
                 .collect()
         })
         .unwrap_or_default();
-    let cultivating: Vec<&str> = content
-        .towns
-        .iter()
-        .filter(|t| t.designation.stage == Stage::Cultivating)
-        .map(|t| t.name.as_str())
-        .collect();
-    json!({"county": by(Level::County), "yuncheng": by(Level::Yuncheng), "provincial": by(Level::Provincial), "proposed": proposed, "cultivating": cultivating})
+    // towns being cultivated, as their cultivation plans say: those that already meet the
+    // standard and those still short of it
+    let cultivating = |meets: bool| -> Vec<&str> {
+        content
+            .towns
+            .iter()
+            .filter(|t| t.designation.stage == Stage::Cultivating)
+            .filter(|t| verdicts.verdict(&t.id).is_some_and(|v| v.meets) == meets)
+            .map(|t| t.name.as_str())
+            .collect()
+    };
+    json!({"county": by(Level::County), "yuncheng": by(Level::Yuncheng), "provincial": by(Level::Provincial), "proposed": proposed, "cultivating": {"ready": cultivating(true), "short": cultivating(false)}})
 }
 
 /// Tasks done and overdue, problems found and closed, as of `date`.
@@ -318,8 +323,10 @@ fn work(content: &Content, date: Date) -> Value {
     json!({"tasks": total, "done": done, "overdue": overdue.len(), "overdue_list": overdue, "found": found, "closed": closed, "through_notice": through, "open": found - closed})
 }
 
-/// The ranking's top (commended places) and bottom (supervised places), with scores.
-fn ranking(content: &Content) -> Value {
+/// The ranking's top (commended places) and bottom (supervised places), with scores, and what
+/// followed the issued supervision notices by `date`: written reports received, reminders and
+/// circulars issued (the register's).
+fn ranking(content: &Content, date: Date) -> Value {
     let Some(a) = &content.assessment else {
         return Value::Null;
     };
@@ -336,11 +343,35 @@ fn ranking(content: &Content) -> Value {
         .filter_map(|(id, _)| content.towns.iter().find(|t| &t.id == id))
         .map(|t| t.name.as_str())
         .collect();
+    let issued = |kind: &str| -> Vec<&str> {
+        let register = content.register.iter().flat_map(|r| &r.issued);
+        register
+            .filter(|e| e.kind == kind && e.date <= date)
+            .filter_map(|e| {
+                content
+                    .towns
+                    .iter()
+                    .find(|t| Some(&t.id) == e.town.as_ref())
+            })
+            .map(|t| t.name.as_str())
+            .collect()
+    };
+    let notified = issued("supervision-notice");
+    let reported: Vec<&str> = content
+        .towns
+        .iter()
+        .filter(|t| notified.contains(&t.name.as_str()))
+        .filter(|t| t.supervision_reports.iter().any(|r| r.received <= date))
+        .map(|t| t.name.as_str())
+        .collect();
     json!({
         "count": scored.len(),
         "top": scored[..top].iter().map(show).collect::<Vec<_>>(),
         "bottom": scored[scored.len() - bottom..].iter().map(show).collect::<Vec<_>>(),
         "supervised": supervised,
+        "reported": reported,
+        "reminded": issued("reminder"),
+        "circulated": issued("circular"),
     })
 }
 
@@ -354,7 +385,7 @@ pub(super) fn annual_report(
     let r: &AnnualReport = content.city.annual_report.as_ref()?;
     let city = &content.city;
     let date = r.date.unwrap_or(city.document_date);
-    let (organ_name, prefix) = organ(content, &r.organ);
+    let organ_name = organ(content, &r.organ).0;
     let signer = r.signer.clone().or_else(|| {
         city.signers
             .iter()
@@ -403,45 +434,25 @@ pub(super) fn annual_report(
             work["open"]
         ));
     }
-    let number = Number {
+    let issue = CityDoc {
+        kind: "annual-report",
+        title,
         organ: r.organ.clone(),
-        year: date.year,
+        date,
         serial: r.serial,
-        text: wenhao(&prefix, date.year, r.serial),
-        fixed_at: Some(("city.yaml".into(), "annual_report.serial".into())),
+        field: "annual_report.serial".into(),
     };
-    Some(
-        Doc::new(
-            "annual-report",
-            None,
-            year,
-            format!("{year}/city/annual-report.pdf"),
-            "annual-report.typ.j2",
-            json!({
-                "city": city,
-                "doc": {
-                    "title": title,
-                    "title_lines": title_lines(&title),
-                    "organ": organ_name,
-                    "wenhao": number.text,
-                    "signer": signer,
-                    "recipient": r.recipient,
-                    "contact": r.contact,
-                    "date": date_json(date),
-                    "year": year,
-                    "next_year": year + 1,
-                    "plan_title": plan_title(content),
-                    "targets": rows,
-                    "met": rows.iter().filter(|x| x["met"] == true).count(),
-                    "designations": designations,
-                    "work": work,
-                    "ranking": ranking(content),
-                    "focus": focus,
-                },
-            }),
-            date,
-            inputs,
-        )
-        .numbered(number),
-    )
+    let fields = json!({
+        "signer": signer,
+        "recipient": r.recipient,
+        "contact": r.contact,
+        "next_year": year + 1,
+        "targets": rows,
+        "met": rows.iter().filter(|x| x["met"] == true).count(),
+        "designations": designations,
+        "work": work,
+        "ranking": ranking(content, date),
+        "focus": focus,
+    });
+    Some(issue.doc(content, year, fields, inputs))
 }

@@ -11,7 +11,9 @@ fn width(text: &str) -> usize {
 /// Explicit line breaks for a 2号 title: at most 20 characters (40 half-width units) per line,
 /// broken only where a title may break — before `关于`, after `关于印发`/`关于转发`, before `（`, after
 /// `）`, before `的通知`/`的通报`/`的督办通知书`/`的公示`/`的报告`/`的催办通知`, before the `为` of
-/// `……专业镇为……` — with the fewest lines, then the most even ones.
+/// `……专业镇为……` — with the fewest lines, then the fewest lines ending in `关于对` (a preposition
+/// cut from its object: GB/T 9704 §7.3.3 asks for lines whose words stay whole; only where no
+/// other break fits), then the most even ones.
 /// A part longer than a line is left to the typesetter.
 pub fn title_lines(title: &str) -> Vec<String> {
     const MAX: usize = 40;
@@ -64,7 +66,7 @@ pub fn title_lines(title: &str) -> Vec<String> {
     if width(title) <= MAX || cuts.len() > 12 {
         return vec![title.to_owned()];
     }
-    let mut best: Option<(usize, usize, Vec<String>)> = None;
+    let mut best: Option<((usize, usize, usize), Vec<String>)> = None;
     for mask in 0u32..(1 << cuts.len()) {
         let mut lines = Vec::new();
         let mut from = 0;
@@ -79,12 +81,13 @@ pub fn title_lines(title: &str) -> Vec<String> {
             continue;
         }
         let widest = lines.iter().map(|l| width(l)).max().unwrap_or(0);
-        let key = (lines.len(), widest);
-        if best.as_ref().is_none_or(|b| key < (b.0, b.1)) {
-            best = Some((key.0, key.1, lines));
+        let dangling = lines.iter().filter(|l| l.ends_with("关于对")).count();
+        let key = (lines.len(), dangling, widest);
+        if best.as_ref().is_none_or(|b| key < b.0) {
+            best = Some((key, lines));
         }
     }
-    best.map(|b| b.2).unwrap_or_else(|| vec![title.to_owned()])
+    best.map(|b| b.1).unwrap_or_else(|| vec![title.to_owned()])
 }
 
 #[cfg(test)]
@@ -111,6 +114,14 @@ mod tests {
                 "永济市专业镇发展领导小组办公室关于对",
                 "2025年度专业镇建设成效突出的镇（街道）",
                 "予以表扬的通报"
+            ]
+        );
+        // before 关于 rather than after 关于对, where both make two lines
+        assert_eq!(
+            title_lines("永济市专业镇发展领导小组办公室关于对蒲州镇专业镇建设工作的督办通知书"),
+            [
+                "永济市专业镇发展领导小组办公室",
+                "关于对蒲州镇专业镇建设工作的督办通知书"
             ]
         );
         // short titles and titles without break points are left to the typesetter

@@ -40,8 +40,10 @@ pub fn zyz(cwd: &Path, args: &[&str]) -> std::process::Output {
         .expect("zyz runs")
 }
 
-/// `zyz build` of `content` into `out`, with the repository's templates and fonts.
+/// `zyz build` of `content` into `out`, with the repository's templates and fonts (and, in `out`,
+/// the issued documents its register names: [`archive`]).
 pub fn build(content: &Path, out: &Path, extra: &[&str]) -> std::process::Output {
+    archive(content, out);
     let repo = repo();
     let mut args = vec![
         "build".to_owned(),
@@ -57,6 +59,27 @@ pub fn build(content: &Path, out: &Path, extra: &[&str]) -> std::process::Output
     args.extend(extra.iter().map(|s| s.to_string()));
     let refs: Vec<&str> = args.iter().map(String::as_str).collect();
     zyz(&repo, &refs)
+}
+
+/// The issued documents `content`'s register names, copied into `out` from the repository's
+/// committed output/ where `out` lacks them. An office's archive goes with its register: a build
+/// never makes an issued document again, it checks the archived PDF (a missing one is the
+/// document's failure, `issue.mismatch`), so a copy of the sample needs the sample's archive.
+pub fn archive(content: &Path, out: &Path) {
+    let Ok(register) = std::fs::read_to_string(content.join("register.yaml")) else {
+        return;
+    };
+    let paths = register
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("path:"))
+        .map(|p| p.trim().trim_matches('"'));
+    for rel in paths {
+        let (from, to) = (repo().join("output").join(rel), out.join(rel));
+        if from.is_file() && !to.exists() {
+            std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+            std::fs::copy(&from, &to).unwrap();
+        }
+    }
 }
 
 /// Text of a process's stderr.
@@ -93,14 +116,39 @@ pub struct Project {
 }
 
 impl Project {
+    /// A copy of the sample content, and in `<tmp>/output` the sample's issued documents.
     pub fn sample() -> Self {
         let dir = tempfile::tempdir().unwrap();
         copy_dir(&sample(), &dir.path().join("content"));
+        archive(&dir.path().join("content"), &dir.path().join("output"));
         Project { dir }
+    }
+
+    /// The sample as an office has it before it issues anything: no register, no archive (the
+    /// register's own tests go through issuing from there).
+    pub fn unissued() -> Self {
+        let p = Self::sample();
+        std::fs::remove_file(p.content().join("register.yaml")).unwrap();
+        std::fs::remove_dir_all(p.dir.path().join("output")).unwrap();
+        p
     }
 
     pub fn content(&self) -> PathBuf {
         self.dir.path().join("content")
+    }
+
+    /// `zyz CMD ARGS` (build, issue, …) on the project's content and `<tmp>/output`, with the
+    /// repository's templates and fonts.
+    pub fn zyz(&self, cmd: &str, args: &[&str]) -> std::process::Output {
+        let repo = repo();
+        let content = self.content().display().to_string();
+        let out = self.dir.path().join("output").display().to_string();
+        let templates = repo.join("templates").display().to_string();
+        let fonts = repo.join("fonts").display().to_string();
+        let mut all = vec![cmd, "--content", &content, "--out", &out];
+        all.extend(["--templates", &templates, "--fonts", &fonts]);
+        all.extend(args);
+        zyz(self.dir.path(), &all)
     }
 
     pub fn write(&self, rel: &str, bytes: impl AsRef<[u8]>) {
