@@ -20,6 +20,11 @@ pub struct Entry {
     pub town: Option<String>,
     pub year: i32,
     pub inputs_sha256: String,
+    /// What the document shows from the content ([`crate::plan::Doc::data_sha256`]): an issued
+    /// document's data is compared by it, so a new template, font or zyz does not count as a
+    /// change to what was issued. Absent in manifests written before it was recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data_sha256: Option<String>,
     pub sha256: String,
     pub pages: usize,
     /// The files made beside the PDF (`NAME.ofd`, the ledger's `ledger.xlsx`), sorted by path.
@@ -180,6 +185,7 @@ mod tests {
     #[test]
     fn manifest_bytes_are_sorted_and_stable() {
         let entry = |p: &str| Entry {
+            data_sha256: None,
             path: p.into(),
             kind: "ledger".into(),
             town: None,

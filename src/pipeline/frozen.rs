@@ -1,7 +1,7 @@
 //! Pipeline, issued documents: a document in the register is never typeset again. Its archived
 //! PDF must still be the one issued (same SHA-256), else the build reports the file as damaged or
-//! tampered with and leaves it as it is; when the data it was made from changed since, the build
-//! says that the document stays as issued.
+//! tampered with and leaves it as it is; when the data it shows changed since (its data hash,
+//! not its templates or fonts), the build says that the document stays as issued.
 
 use std::path::Path;
 
@@ -34,8 +34,16 @@ pub(super) fn check(
     };
     match manifest.documents.iter_mut().find(|e| e.path == doc.path) {
         Some(entry) => {
-            if entry.inputs_sha256 != doc.inputs_sha256 {
+            let data = doc.data_sha256();
+            // by what it shows; a manifest from before data hashes knows only all its inputs
+            let changed = match &entry.data_sha256 {
+                Some(was) => *was != data,
+                None => entry.inputs_sha256 != doc.inputs_sha256,
+            };
+            if changed {
                 summary.findings.push(changed_since(&file, issued));
+            } else if entry.data_sha256.is_none() {
+                entry.data_sha256 = Some(data);
             }
             entry.issued = Some(mark);
         }
@@ -45,6 +53,7 @@ pub(super) fn check(
             town: doc.town.clone(),
             year: doc.year,
             inputs_sha256: doc.inputs_sha256.clone(),
+            data_sha256: Some(doc.data_sha256()),
             sha256: issued.entry.sha256.clone(),
             pages: 0,
             files: Vec::new(),

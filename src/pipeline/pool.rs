@@ -225,6 +225,7 @@ impl Session {
             town: doc.town.clone(),
             year: doc.year,
             inputs_sha256: doc.inputs_sha256.clone(),
+            data_sha256: Some(doc.data_sha256()),
             sha256,
             pages,
             files,
