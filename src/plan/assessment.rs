@@ -1,7 +1,7 @@
 //! Plan stage, the assessment documents (from `assessment.yaml`): the ranking (评价排名通报), the
 //! commendation (表扬通报) and one supervision notice (督办通知书) per town the rule selects.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
 
 use serde_json::{Value, json};
@@ -75,13 +75,19 @@ pub(super) fn documents(
         issuing,
     };
     let mut serials = Serials::new(content, &assessment.supervision, &docs);
+    // by id, and the scores sorted: searching them per supervised town was quadratic (10,000
+    // generated towns: 6 % of `zyz check`)
+    let towns: HashMap<&str, &Town> = content.towns.iter().map(|t| (t.id.as_str(), t)).collect();
+    let scores: HashMap<&str, _> = ranking.iter().map(|s| (s.town.as_str(), s)).collect();
+    let mut sorted: Vec<i64> = ranking.iter().map(|s| s.score).collect();
+    sorted.sort_unstable();
     for (id, reasons) in &outcome.supervised {
-        let town = content.towns.iter().find(|t| &t.id == id);
-        let scored = ranking.iter().find(|s| &s.town == id);
+        let town = towns.get(id.as_str()).copied();
+        let scored = scores.get(id.as_str()).copied();
         if let (Some(town), Some(scored)) = (town, scored) {
             let serial = serials.next(&notices.path(town));
             // in the last places the rule supervises (ties sharing a place, as `select` counts)
-            let below = ranking.iter().filter(|x| x.score < scored.score).count();
+            let below = sorted.partition_point(|x| *x < scored.score);
             let low = below < assessment.selection.supervise_bottom as usize;
             docs.push(notices.notice(town, scored, reasons, low, serial));
         }
