@@ -27,6 +27,7 @@ mod register;
 mod towns;
 mod units;
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use rayon::prelude::*;
@@ -102,12 +103,18 @@ pub struct Report {
     pub findings: Vec<Diagnostic>,
     /// One verdict per town that has a standard to be measured against, in town order.
     pub verdicts: Vec<Verdict>,
+    /// Town id → place in `verdicts`, made by [`check`] (the plan asks once per town).
+    by_town: HashMap<String, usize>,
 }
 
 impl Report {
     /// The verdict for a town id.
     pub fn verdict(&self, town: &str) -> Option<&Verdict> {
-        self.verdicts.iter().find(|v| v.town == town)
+        if self.by_town.len() == self.verdicts.len() {
+            self.by_town.get(town).map(|&i| &self.verdicts[i])
+        } else {
+            self.verdicts.iter().find(|v| v.town == town)
+        }
     }
 }
 
@@ -138,6 +145,9 @@ pub fn check(content: &Content) -> Report {
         report.verdicts.extend(verdict);
         report.findings.append(&mut findings);
     }
+    report.by_town = (report.verdicts.iter().enumerate())
+        .map(|(i, v)| (v.town.clone(), i))
+        .collect();
     across::across_towns(content, &mut report.findings);
     assessment::check(content, &mut report.findings);
     register::check(content, &mut report.findings);

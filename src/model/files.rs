@@ -255,10 +255,15 @@ fn parse_into<T: serde::de::DeserializeOwned>(
 /// folder is a sandbox: a file in it may be a symlink to another file of the folder, never to one
 /// outside it. A path that does not exist counts as inside (reading it reports what is wrong).
 pub fn stays_inside(root: &Path, path: &Path) -> bool {
-    match (root.canonicalize(), path.canonicalize()) {
-        (Ok(root), Ok(real)) => real.starts_with(root),
-        _ => true,
+    let Ok(real) = path.canonicalize() else {
+        return true;
+    };
+    // A real path (no links, no `..`) that starts with the root as written shows the root's own
+    // parts are real folders: no need to resolve it (a load asks once per file).
+    if std::path::absolute(root).is_ok_and(|r| real.starts_with(r)) {
+        return true;
     }
+    root.canonicalize().map_or(true, |r| real.starts_with(r))
 }
 
 /// The error for a content file that is a symlink leading out of the content folder; it names

@@ -103,6 +103,9 @@ fn needs_scrub(text: &str) -> bool {
 /// Removes invisible characters from every key and scalar of `tree` (in place) and reports them,
 /// and every forbidden control character, with the field path. `source` is the file's text.
 pub fn scrub(tree: &mut Node, source: &str) -> Vec<Finding> {
+    if !contains_bad(tree) {
+        return Vec::new();
+    }
     let starts = tree.scalar_positions();
     let mut walk = Walk {
         source,

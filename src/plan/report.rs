@@ -117,22 +117,18 @@ fn target_rows(content: &Content, t: &PlanTarget, units: &[Unit], date: Date) ->
         }
         TargetMeasure::Coverage => {
             let all = content.towns.len();
-            let covered: Vec<&Town> = content
-                .towns
+            let covered: std::collections::HashSet<&str> = units
                 .iter()
-                .filter(|x| {
-                    units
-                        .iter()
-                        .any(|u| u.town.is_some_and(|y| y.id == x.id) && u.on <= upto)
-                })
+                .filter(|u| u.on <= upto)
+                .filter_map(|u| u.town.map(|y| y.id.as_str()))
                 .collect();
             let missing: Vec<&str> = content
                 .towns
                 .iter()
-                .filter(|x| !covered.iter().any(|c| c.id == x.id))
+                .filter(|x| !covered.contains(x.id.as_str()))
                 .map(|x| x.name.as_str())
                 .collect();
-            let met = covered.len() == all;
+            let met = missing.is_empty();
             let focus = (!met).then(|| {
                 format!(
                     "推进县级专业镇镇域全覆盖：尚有{}个镇（街道）未认定专业镇（{}）",
