@@ -340,6 +340,35 @@ fn a_save_redraws_the_open_document_and_a_broken_save_shows_its_error() {
         .collect();
     assert!(text.contains("520"), "the new value on the pages");
     assert_eq!(after["version"], version);
+    // told which pages the browser holds, `/pages` sends the drawings of the others with the list
+    let before: serde_json::Value = serde_json::from_str(&before).unwrap();
+    let keys = |v: &serde_json::Value| -> Vec<String> {
+        let pages = v["pages"].as_array().unwrap();
+        pages
+            .iter()
+            .map(|p| p["key"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let held = keys(&before).join(",");
+    let asked = serve
+        .get(&format!("/pages/{path}?v={version}&have={held}"))
+        .text();
+    let asked: serde_json::Value = serde_json::from_str(&asked).unwrap();
+    let (old, new) = (keys(&before), keys(&asked));
+    assert!(new.iter().any(|k| !old.contains(k)), "a page was redrawn");
+    for page in asked["pages"].as_array().unwrap() {
+        let redrawn = !old.contains(&page["key"].as_str().unwrap().to_owned());
+        let body = page["body"].as_str();
+        assert_eq!(
+            body.is_some(),
+            redrawn,
+            "a drawing only for a redrawn page: {page}"
+        );
+        if let Some(body) = body {
+            let src = page["src"].as_str().unwrap();
+            assert_eq!(body, serve.get(&format!("{src}&part=body")).text());
+        }
+    }
     let generation = change["generation"].as_u64().unwrap();
     while live.next_change()["generation"].as_u64().unwrap() == generation {}
     // the town now meets the employment criterion

@@ -140,3 +140,59 @@ fn watch_builds_once_per_save_and_names_only_the_saved_file() {
         "{log}"
     );
 }
+
+/// A save that comes while a long build runs (a template edited: every document again) does not
+/// wait for the whole of it: the documents not yet started are left, listed, and made after the
+/// save — nothing is lost (a build after it has nothing to do) and the saved value is in the PDF.
+#[test]
+fn a_save_during_a_long_build_is_not_kept_waiting_and_nothing_is_lost() {
+    let project = common::Project::sample();
+    let dir = project.dir.path();
+    copy_dir(&repo().join("templates"), &dir.join("templates"));
+    let watch = Watch::start(dir);
+    let slow = Duration::from_secs(600);
+    watch.wait_for("first build", slow, |log| log.contains("watching "));
+
+    // every document is stale after a template edit
+    let template = dir.join("templates/application.typ.j2");
+    let mut text = std::fs::read_to_string(&template).unwrap();
+    text.push_str("{# 校对后重排 #}\n");
+    std::fs::write(&template, text).unwrap();
+    watch.wait_for("the template build under way", slow, |log| {
+        log.split("changed: ")
+            .nth(1)
+            .is_some_and(|l| l.contains("] built "))
+    });
+    // the town saved while it runs
+    let town = dir.join("content/towns/qingtou.yaml");
+    let text = std::fs::read_to_string(&town).unwrap();
+    std::fs::write(
+        &town,
+        text.replace("local_jobs: 620\n", "local_jobs: 655\n"),
+    )
+    .unwrap();
+    watch.wait_for("the save's build", slow, |log| {
+        log.split("changed: ")
+            .nth(2)
+            .is_some_and(|l| l.contains(" up to date, "))
+    });
+    let log = watch.log();
+    let template_build = log.split("changed: ").nth(1).unwrap();
+    assert!(
+        template_build.contains(" left for the next build (a newer save came)"),
+        "the template build left what it had not started:\n{log}"
+    );
+    // quiet now: a build has nothing left to make, and the application holds the new figure
+    std::thread::sleep(Duration::from_secs(2));
+    drop(watch);
+    let fonts = repo().join("fonts");
+    let out = common::zyz(dir, &["build", "--fonts", fonts.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("\n0 built, "),
+        "nothing left stale:\n{stderr}"
+    );
+    let pdf = dir.join("output/2025/towns/qingtou/application.pdf");
+    let text = common::zyz(dir, &["text", pdf.to_str().unwrap()]);
+    assert!(String::from_utf8_lossy(&text.stdout).contains("655"));
+}

@@ -301,6 +301,12 @@ pub fn print_summary(summary: &Summary, args: &BuildArgs, content: &Path) {
     for path in &summary.removed {
         eprintln!("removed {path} (its town or document is gone from the content)");
     }
+    if !summary.deferred.is_empty() {
+        eprintln!(
+            "{} left for the next build (a newer save came): made when the saves pause",
+            summary.deferred.len()
+        );
+    }
     for line in &summary.due {
         eprintln!("due: {line}");
     }

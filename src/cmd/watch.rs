@@ -5,11 +5,15 @@
 
 use std::path::Path;
 use std::sync::RwLock;
+use std::time::{Duration, Instant};
 
 use crate::Exit;
 use crate::cli::BuildArgs;
-use crate::pipeline::watch::{Batch, Watch};
+use crate::pipeline::watch::{Batch, Waited, Watch};
 use crate::pipeline::{Session, Summary};
+
+/// How long saves must pause before the documents a build left for a newer save are made.
+const RESUME: Duration = Duration::from_millis(300);
 
 /// Entry point of `zyz watch`.
 pub fn run(args: &BuildArgs) -> anyhow::Result<Exit> {
@@ -41,20 +45,34 @@ pub fn follow(
         );
         watch
     };
-    while let Some(batch) = watch.next_save() {
+    session
+        .write()
+        .expect("session lock")
+        .set_interrupt(watch.pending());
+    let mut deferred = false;
+    loop {
+        // documents left for a newer save are made as soon as the saves pause
+        let deadline = deferred.then(|| Instant::now() + RESUME);
+        let batch = match watch.save_before(deadline) {
+            Waited::Save(batch) => batch,
+            Waited::Quiet => Batch::default(),
+            Waited::Ended => break,
+        };
         if batch.templates {
             session.write().expect("session lock").reload_templates();
         }
-        if !args.quiet {
+        if !args.quiet && !batch.paths.is_empty() {
             eprintln!("changed: {}", shown(&batch));
         }
         let s = session.read().expect("session lock");
         match super::build::build_once(&s, args.quiet) {
             Ok(summary) => {
+                deferred = !summary.deferred.is_empty();
                 super::build::print_summary(&summary, args, &s.options.content);
                 after(&s, &batch, Ok(&summary));
             }
             Err(err) => {
+                deferred = false;
                 eprintln!("error: {err:#}");
                 after(&s, &batch, Err(&err));
             }

@@ -16,15 +16,46 @@ use crate::plan::{Doc, Format};
 use crate::render::fields;
 use crate::typeset;
 
+/// Why a document was not made: it failed (the findings say why), or it was left for the next
+/// build because a newer save came ([`Session::set_interrupt`]).
+pub(super) enum Unmade {
+    Failed(Vec<Diagnostic>),
+    /// Left after its layout, of this many pages.
+    Deferred(usize),
+}
+
+impl Unmade {
+    /// What the committer is sent: the document or its failure; `None` when it was left.
+    pub(super) fn sendable(
+        made: Result<Finished, Unmade>,
+    ) -> Option<Result<Finished, Vec<Diagnostic>>> {
+        match made {
+            Ok(finished) => Some(Ok(finished)),
+            Err(Unmade::Failed(findings)) => Some(Err(findings)),
+            Err(Unmade::Deferred(_)) => None,
+        }
+    }
+}
+
+impl From<Vec<Diagnostic>> for Unmade {
+    fn from(findings: Vec<Diagnostic>) -> Self {
+        Unmade::Failed(findings)
+    }
+}
+
 impl Session {
     /// Renders, typesets and exports one document; its files wait in temporary files beside
     /// their targets.
-    pub(super) fn make(&self, doc: &Doc, timings: &Timings) -> Result<Finished, Vec<Diagnostic>> {
+    pub(super) fn make(&self, doc: &Doc, timings: &Timings) -> Result<Finished, Unmade> {
         let typ_path = self.options.out.join(&doc.path).with_extension("typ");
         let context = doc.context.value();
         let (job, document, warnings) = self.lay_out(doc, &context, "", &typ_path, timings)?;
         if let Some(hook) = &self.on_laid {
             hook(doc, &document, &warnings);
+        }
+        // a newer save waits: the export and the files beside it would be made again after it
+        if self.deferrable(doc) {
+            return Err(Unmade::Deferred(document.pages().len()));
         }
         let draft = self.draft(doc, &context)?;
         let laid = Laid {
@@ -41,6 +72,9 @@ impl Session {
         })?
         .inspect_err(|_| keep_source(&job, &typ_path))?;
         Timings::add(&timings.pdf, start);
+        if self.deferrable(doc) {
+            return Err(Unmade::Deferred(document.pages().len()));
+        }
         let start = Instant::now();
         let staged = self.stage(&laid, &pdf, timings)?;
         Timings::add(&timings.write, start);

@@ -134,6 +134,9 @@ pub struct Summary {
     pub built: Vec<String>,
     pub skipped: usize,
     pub removed: Vec<String>,
+    /// Stale documents left for the next build: a newer save came while this one ran
+    /// ([`Session::set_interrupt`]); they are still stale, so the next build makes them.
+    pub deferred: Vec<String>,
     /// What became due (a reminder, a circular) and is planned now, one line each.
     pub due: Vec<String>,
     /// Documents that failed, each with the findings that explain why.
@@ -165,7 +168,15 @@ pub struct Session {
     renderer: Renderer,
     /// Sees each document's laid-out pages as the build makes it (`zyz serve` draws them).
     on_laid: Option<OnLaid>,
+    /// The documents someone is looking at (`zyz serve`'s open pages): typeset first.
+    looked_at: Option<LookedAt>,
+    /// Set when a newer save is waiting (`zyz watch`, `zyz serve`): documents not yet started
+    /// are left for the next build, except those looked at.
+    interrupt: Option<Arc<AtomicBool>>,
 }
+
+/// Whether a document (by output path) is looked at now.
+pub type LookedAt = Arc<dyn Fn(&str) -> bool + Send + Sync>;
 
 /// A hook on each document's laid-out pages and layout findings, called from the typesetting
 /// threads.
@@ -225,12 +236,38 @@ impl Session {
             typesetter,
             renderer,
             on_laid: None,
+            looked_at: None,
+            interrupt: None,
         })
     }
 
     /// Hands each document's laid-out pages to `hook` as the build makes them.
     pub fn set_on_laid(&mut self, hook: OnLaid) {
         self.on_laid = Some(hook);
+    }
+
+    /// Typesets the documents `looked_at` names before the others.
+    pub fn set_looked_at(&mut self, looked_at: LookedAt) {
+        self.looked_at = Some(looked_at);
+    }
+
+    /// Lets a build stop taking documents once `flag` is set (a newer save is waiting): what it
+    /// has not started is listed in [`Summary::deferred`] and stays stale.
+    pub fn set_interrupt(&mut self, flag: Arc<AtomicBool>) {
+        self.interrupt = Some(flag);
+    }
+
+    /// Whether `doc` should be left for the next build: a newer save waits and nobody is
+    /// looking at it.
+    fn deferrable(&self, doc: &Doc) -> bool {
+        self.interrupt
+            .as_ref()
+            .is_some_and(|f| f.load(Ordering::Acquire))
+            && !self.is_looked_at(doc)
+    }
+
+    fn is_looked_at(&self, doc: &Doc) -> bool {
+        self.looked_at.as_ref().is_some_and(|f| f(&doc.path))
     }
 
     pub fn typesetter(&self) -> &Typesetter {
@@ -363,6 +400,7 @@ impl Session {
         }
         summary.built.sort();
         summary.failed.sort_by(|a, b| a.0.cmp(&b.0));
+        summary.deferred = deferred(&todo, &summary);
         // the content's findings first, then what the build found (issued documents)
         let frozen = std::mem::replace(&mut summary.findings, prepared.findings);
         summary.findings.extend(frozen);
@@ -498,4 +536,13 @@ fn hash_folder(dir: &Path) -> anyhow::Result<String> {
         ));
     }
     Ok(archive::sha256_hex(text.as_bytes()))
+}
+
+/// The documents of `todo` the build neither made nor failed: left because a newer save came.
+fn deferred(todo: &[&Doc], summary: &Summary) -> Vec<String> {
+    let done: BTreeSet<&str> = (summary.built.iter().map(String::as_str))
+        .chain(summary.failed.iter().map(|(p, _)| p.as_str()))
+        .collect();
+    let left = todo.iter().filter(|d| !done.contains(d.path.as_str()));
+    left.map(|d| d.path.clone()).collect()
 }

@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
 
+use super::make::Unmade;
 use super::{COMMIT_WINDOW, EDITED_FIRST, Event, Finished, Made, Session, SetOnDrop, Timings};
 use crate::archive::{Entry, FileEntry, Manifest, Staged};
 use crate::plan::Doc;
@@ -98,8 +99,9 @@ impl Session {
         timings: &Timings,
         tx: mpsc::Sender<Made<'a>>,
     ) {
-        let (heavy, light): (Vec<&Doc>, Vec<&Doc>) =
+        let (heavy, mut light): (Vec<&Doc>, Vec<&Doc>) =
             todo.iter().copied().partition(|doc| doc.town.is_none());
+        light.sort_by_key(|doc| !self.is_looked_at(doc));
         // After an edit only a few town documents are stale: those are what the user is looking
         // at, so every thread takes them first and the city-wide ones follow.
         let edited_first = light.len() <= EDITED_FIRST * self.options.jobs.max(1);
@@ -108,7 +110,12 @@ impl Session {
             loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 let Some(&doc) = light.get(i) else { break };
-                let result = self.make(doc, timings);
+                if self.deferrable(doc) {
+                    continue;
+                }
+                let Some(result) = Unmade::sendable(self.make(doc, timings)) else {
+                    continue;
+                };
                 // Bounded memory over long batches: drop Typst's cached results that have not
                 // been used recently.
                 if i % 16 == 15 {
@@ -124,13 +131,23 @@ impl Session {
             // set however the loop ends (an error, a panic), so no thread waits for ever
             let _done = SetOnDrop(&city_done);
             for &doc in &heavy {
-                let result = self.make(doc, timings);
+                if self.deferrable(doc) {
+                    continue;
+                }
+                let made = self.make(doc, timings);
                 // a large one's layout is dropped at once; after an edit a small one's stays
                 // with the town documents' (the next edit lays them out again from the cache)
-                let pages = result.as_ref().map_or(0, |f| f.pages);
+                let pages = match &made {
+                    Ok(finished) => finished.pages,
+                    Err(Unmade::Deferred(pages)) => *pages,
+                    Err(Unmade::Failed(_)) => 0,
+                };
                 if !edited_first || pages > LARGE_CITY_PAGES {
                     comemo::evict(0);
                 }
+                let Some(result) = Unmade::sendable(made) else {
+                    continue;
+                };
                 if tx.send((doc, result)).is_err() {
                     return;
                 }

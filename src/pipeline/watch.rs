@@ -7,7 +7,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, mpsc};
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
@@ -28,15 +29,29 @@ type Seen = Option<String>;
 /// The content and template folders, watched.
 pub struct Watch {
     rx: mpsc::Receiver<Saved>,
+    /// Set by every change event of a source file, cleared when a batch is taken: while a build
+    /// runs it says a newer save waits ([`crate::pipeline::Session::set_interrupt`]).
+    pending: Arc<AtomicBool>,
     // kept alive: dropping it stops the events
     _watcher: notify::RecommendedWatcher,
     templates: PathBuf,
     out: PathBuf,
-    seen: BTreeMap<PathBuf, Seen>,
+    /// Shared with the event callback, which sets `pending` only for bytes not seen yet.
+    seen: Arc<Mutex<BTreeMap<PathBuf, Seen>>>,
 }
 
-/// One save's changed files.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// What waiting for a save found.
+#[derive(Debug)]
+pub enum Waited {
+    Save(Batch),
+    /// No save before the deadline.
+    Quiet,
+    /// Watching ended.
+    Ended,
+}
+
+/// One save's changed files (none: a build that makes what the last one left).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Batch {
     /// The source files whose bytes changed (absolute, as the system reports them).
     pub paths: BTreeSet<PathBuf>,
@@ -48,11 +63,28 @@ impl Watch {
     /// Starts watching `content` and `templates` (recursively); `out` is never a source.
     pub fn start(content: &Path, templates: &Path, out: &Path) -> anyhow::Result<Self> {
         let (tx, rx) = mpsc::channel();
+        let pending = Arc::new(AtomicBool::new(false));
+        let seen: Arc<Mutex<BTreeMap<PathBuf, Seen>>> = Arc::default();
+        let (flag, known) = (pending.clone(), seen.clone());
+        let out_dir = absolute(out);
         let mut watcher =
             notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
                 if let Ok(event) = event
                     && is_change(&event.kind)
                 {
+                    // a newer save: a source file whose bytes the last batch did not have (not
+                    // the trailing events of the save being built)
+                    let newer = |p: &PathBuf| {
+                        let path = absolute_file(p);
+                        if path.starts_with(&out_dir) || !is_source_name(&path) {
+                            return false;
+                        }
+                        let now = fingerprint(&path);
+                        known.lock().expect("seen lock").get(&path) != Some(&now)
+                    };
+                    if event.paths.iter().any(newer) {
+                        flag.store(true, Ordering::Release);
+                    }
                     let _ = tx.send((event.paths, is_complete(&event.kind)));
                 }
             })
@@ -62,13 +94,13 @@ impl Watch {
                 .watch(dir, RecursiveMode::Recursive)
                 .with_context(|| format!("cannot watch {}", dir.display()))?;
         }
-        let absolute = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
-        let mut watch = Self {
+        let watch = Self {
             rx,
+            pending,
             _watcher: watcher,
             templates: absolute(templates),
             out: absolute(out),
-            seen: BTreeMap::new(),
+            seen,
         };
         for dir in [content, templates] {
             for entry in walkdir::WalkDir::new(absolute(dir))
@@ -78,17 +110,44 @@ impl Watch {
                 let path = entry.into_path();
                 if watch.is_source(&path) {
                     let now = fingerprint(&path);
-                    watch.seen.insert(path, now);
+                    watch.seen.lock().expect("seen lock").insert(path, now);
                 }
             }
         }
         Ok(watch)
     }
 
+    /// The flag set while a newer save waits (cleared as each batch is taken).
+    pub fn pending(&self) -> Arc<AtomicBool> {
+        self.pending.clone()
+    }
+
     /// Waits for the next save whose bytes differ from what was seen; `None` when watching ended.
     pub fn next_save(&mut self) -> Option<Batch> {
+        match self.save_before(None) {
+            Waited::Save(batch) => Some(batch),
+            Waited::Quiet | Waited::Ended => None,
+        }
+    }
+
+    /// Waits, until `deadline` if one is given, for the next save whose bytes differ from what
+    /// was seen.
+    pub fn save_before(&mut self, deadline: Option<Instant>) -> Waited {
         loop {
-            let first = self.rx.recv().ok()?;
+            let first = match deadline {
+                None => self.rx.recv().map_err(|_| Waited::Ended),
+                Some(d) => self
+                    .rx
+                    .recv_timeout(d.saturating_duration_since(Instant::now()))
+                    .map_err(|e| match e {
+                        mpsc::RecvTimeoutError::Timeout => Waited::Quiet,
+                        mpsc::RecvTimeoutError::Disconnected => Waited::Ended,
+                    }),
+            };
+            let first = match first {
+                Ok(first) => first,
+                Err(waited) => return waited,
+            };
             let paths = settle(&self.rx, first);
             let mut changed = BTreeSet::new();
             for path in paths {
@@ -97,16 +156,19 @@ impl Watch {
                     continue;
                 }
                 let now = fingerprint(&path);
-                if self.seen.get(&path) != Some(&now) {
-                    self.seen.insert(path.clone(), now);
+                let mut seen = self.seen.lock().expect("seen lock");
+                if seen.get(&path) != Some(&now) {
+                    seen.insert(path.clone(), now);
                     changed.insert(path);
                 }
             }
+            // what came before this point is in this batch
+            self.pending.store(false, Ordering::Release);
             if changed.is_empty() {
                 continue;
             }
             let templates = changed.iter().any(|p| p.starts_with(&self.templates));
-            return Some(Batch {
+            return Waited::Save(Batch {
                 paths: changed,
                 templates,
             });
@@ -124,6 +186,11 @@ fn fingerprint(path: &Path) -> Seen {
     std::fs::read(path)
         .ok()
         .map(|bytes| crate::archive::sha256_hex(&bytes))
+}
+
+/// `path` with symlinks and `..` resolved, when it exists.
+fn absolute(path: &Path) -> PathBuf {
+    path.canonicalize().unwrap_or_else(|_| path.to_path_buf())
 }
 
 /// `path` with its folder resolved (symlinks, `..`), so that one file has one name; the file

@@ -60,6 +60,10 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<Exit> {
         },
     );
     session.set_on_laid(hook);
+    let open_cell = cell.clone();
+    session.set_looked_at(Arc::new(move |path: &str| {
+        (open_cell.get().and_then(std::sync::Weak::upgrade)).is_some_and(|s| s.is_open(path))
+    }));
     let quiet = args.build.quiet;
     let summary = crate::cmd::build::build_once(&session, quiet)?;
     crate::cmd::build::print_summary(&summary, &args.build, &session.options.content);

@@ -59,7 +59,8 @@
 
   async function redrawDocument(version) {
     // the 修改对照稿 is made anew from the build's snapshot; the 正式稿 at the version told
-    const query = redline ? "?redline=1" : version ? "?v=" + version : "";
+    const held = Array.from(pages.querySelectorAll("figure.page"), (f) => f.dataset.key || "");
+    const query = (redline ? "?redline=1" : version ? "?v=" + version : "?") + "&have=" + held.join(",");
     const response = await fetch("/pages/" + doc + query, { cache: "no-store" });
     const data = await response.json();
     const figures = Array.from(pages.querySelectorAll("figure.page"));
@@ -76,8 +77,9 @@
     });
     // only the changed pages' drawings travel, and the outlines of glyphs new to this page
     const missing = [...new Set(changed.flatMap(([, p]) => p.glyphs))].filter((id) => !document.getElementById(id));
+    // the drawings came with the list, for the pages this one lacked (else fetched apart)
     const [bodies] = await Promise.all([
-      Promise.all(changed.map(([, p]) => fetch(p.src + "&part=body").then((r) => r.text()))),
+      Promise.all(changed.map(([, p]) => p.body !== undefined ? p.body : fetch(p.src + "&part=body").then((r) => r.text()))),
       loadGlyphs(missing),
     ]);
     changed.forEach(([fig, p], i) => {

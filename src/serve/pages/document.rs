@@ -27,7 +27,14 @@ struct PageRef {
     height: f64,
     src: String,
     glyphs: Vec<String>,
+    /// The drawing itself, sent with `/pages` for the pages whose key the live page lacks
+    /// (`?have=`): one request instead of two after a save.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    body: Option<String>,
 }
+
+/// How many page keys `/pages?have=` is read for (a document page holds one per page).
+const MAX_PAGES_HELD: usize = 2_000;
 
 /// How many glyph outlines one `/glyphs` request may ask for (the live script asks in batches).
 const MAX_GLYPHS_ASKED: usize = 400;
@@ -130,11 +137,22 @@ impl Pages<'_> {
                 self.state.pages.get(&session, doc)
             }
         };
+        let have: Vec<&str> = (self.asked.query("have").unwrap_or_default().split(','))
+            .take(MAX_PAGES_HELD)
+            .collect();
         let json = match drawn {
-            Ok(pages) => serde_json::json!({
-                "version": if redline { &doc.inputs_sha256 } else { &pages.version },
-                "pages": page_refs(path, &pages, redline),
-            }),
+            Ok(pages) => {
+                let mut refs = page_refs(path, &pages, redline);
+                for (r, page) in refs.iter_mut().zip(&pages.pages) {
+                    if !have.contains(&r.key.as_str()) {
+                        r.body = Some(page.body.to_string());
+                    }
+                }
+                serde_json::json!({
+                    "version": if redline { &doc.inputs_sha256 } else { &pages.version },
+                    "pages": refs,
+                })
+            }
             Err(errors) => serde_json::json!({
                 "version": doc.inputs_sha256,
                 "pages": [],
@@ -225,6 +243,7 @@ fn page_refs(path: &str, pages: &svg::Pages, redline: bool) -> Vec<PageRef> {
             height: p.height_pt,
             src: format!("/svg/{version}/{}/{path}?k={}", i + 1, p.key),
             glyphs: p.glyphs.to_vec(),
+            body: None,
         })
         .collect()
 }
