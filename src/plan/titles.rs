@@ -11,9 +11,11 @@ fn width(text: &str) -> usize {
 /// Explicit line breaks for a 2号 title: at most 20 characters (40 half-width units) per line,
 /// broken only where a title may break — before `关于`, after `关于印发`/`关于转发`, before `（`, after
 /// `）`, before `的通知`/`的通报`/`的督办通知书`/`的公示`/`的报告`/`的催办通知`, before the `为` of
-/// `……专业镇为……` — with the fewest lines, then the fewest lines ending in `关于对` (a preposition
-/// cut from its object: GB/T 9704 §7.3.3 asks for lines whose words stay whole; only where no
-/// other break fits), then the most even ones.
+/// `……专业镇为……`, before a year (`2025年`) and before the phrases `专业镇建设`, `拟认定`, `整改不力` —
+/// with the fewest lines, then the fewest lines ending in `关于对` (a preposition cut from its
+/// object: GB/T 9704 §7.3.3 asks for lines whose words stay whole; only where no other break
+/// fits) or holding only the closing `的通报` (a line too short to balance the others), then the
+/// most even ones.
 /// A part longer than a line is left to the typesetter.
 pub fn title_lines(title: &str) -> Vec<String> {
     const MAX: usize = 40;
@@ -58,6 +60,16 @@ pub fn title_lines(title: &str) -> Vec<String> {
         if rest.starts_with('为') && title[..i].ends_with("专业镇") {
             cuts.insert(i);
         }
+        // where a phrase starts: 关于蒲州镇|专业镇建设…, 关于永济市|2025年度…,
+        // …县级专业镇|拟认定名单, …督办事项|整改不力情况
+        let year = rest.len() > 6 && rest.as_bytes()[..4].iter().all(u8::is_ascii_digit);
+        let phrase = ["专业镇建设", "拟认定", "整改不力"]
+            .iter()
+            .any(|p| rest.starts_with(p));
+        let year = year && rest[4..].starts_with('年') && !title[..i].ends_with("关于");
+        if i > 0 && (phrase || year) {
+            cuts.insert(i);
+        }
     }
     let cuts: Vec<usize> = cuts
         .into_iter()
@@ -81,7 +93,9 @@ pub fn title_lines(title: &str) -> Vec<String> {
             continue;
         }
         let widest = lines.iter().map(|l| width(l)).max().unwrap_or(0);
-        let dangling = lines.iter().filter(|l| l.ends_with("关于对")).count();
+        // a preposition cut from its object, or a last line of only 的通报 and the like
+        let dangling = lines.iter().filter(|l| l.ends_with("关于对")).count()
+            + usize::from(lines.len() > 1 && lines.last().is_some_and(|l| l.chars().count() <= 3));
         let key = (lines.len(), dangling, widest);
         if best.as_ref().is_none_or(|b| key < b.0) {
             best = Some((key, lines));
@@ -128,6 +142,43 @@ mod tests {
         assert_eq!(
             title_lines("开张冬枣专业镇2025年度行动计划"),
             ["开张冬枣专业镇2025年度行动计划"]
+        );
+        // three lines rather than a last line of only 的通报; two where a phrase boundary fits
+        assert_eq!(
+            title_lines(
+                "永济市专业镇发展领导小组办公室关于城东街道专业镇建设督办事项整改不力情况的通报"
+            ),
+            [
+                "永济市专业镇发展领导小组办公室",
+                "关于城东街道专业镇建设督办事项",
+                "整改不力情况的通报"
+            ]
+        );
+        assert_eq!(
+            title_lines(
+                "永济市专业镇发展领导小组办公室关于蒲州镇专业镇建设督办事项整改不力情况的通报"
+            ),
+            [
+                "永济市专业镇发展领导小组办公室关于蒲州镇",
+                "专业镇建设督办事项整改不力情况的通报"
+            ]
+        );
+        assert_eq!(
+            title_lines("永济市专业镇发展领导小组办公室关于永济市2025年度专业镇建设工作情况的报告"),
+            [
+                "永济市专业镇发展领导小组办公室关于永济市",
+                "2025年度专业镇建设工作情况的报告"
+            ]
+        );
+        assert_eq!(
+            title_lines(
+                "永济市专业镇发展领导小组办公室关于2025年度永济市县级专业镇拟认定名单的公示"
+            ),
+            [
+                "永济市专业镇发展领导小组办公室",
+                "关于2025年度永济市县级专业镇",
+                "拟认定名单的公示"
+            ]
         );
         let long = "甲".repeat(45);
         assert_eq!(title_lines(&long), std::slice::from_ref(&long));
