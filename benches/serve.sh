@@ -88,6 +88,8 @@ avg = lambda xs: sum(xs) / len(xs)
 half = list(enumerate(series))[n // 2:]
 mx = avg([i for i, _ in half]); my = avg([r for _, r in half])
 slope = sum((i - mx) * (r - my) for i, r in half) / sum((i - mx) ** 2 for i, _ in half)
+buckets = [round(avg(series[i:i + 50])) for i in range(0, n, 50)]
+print(f"RSS, mean of each 50 saves: {buckets} MB")
 print(f"RSS after save 1: {series[0]} MB; after save {n}: {series[-1]} MB; max {max(series)} MB; "
       f"mean of the first quarter {avg(first):.0f} MB, of the last quarter {avg(last):.0f} MB; "
       f"trend over the second half {slope * 100:+.1f} MB per 100 saves")
