@@ -417,3 +417,35 @@ fn a_save_redraws_the_open_document_and_a_broken_save_shows_its_error() {
         "overlay cleared"
     );
 }
+
+/// A document whose PDF on disk was made from other data than the content holds now (a town not
+/// in the selection, or left for the next build while saves came) says so: 待更新, not 草稿.
+#[test]
+fn a_document_made_from_older_data_shows_as_waiting() {
+    let tmp = project();
+    // 卿头镇 edited before the server starts; only 张营镇's documents are built
+    let town = tmp.path().join("content/towns/qingtou.yaml");
+    let text = std::fs::read_to_string(&town).unwrap();
+    std::fs::write(
+        &town,
+        text.replace("local_jobs: 620\n", "local_jobs: 640\n"),
+    )
+    .unwrap();
+    let serve = Serve::start(tmp.path(), &["--town", "zhangying"]);
+    let page = serve.get("/town/qingtou").text();
+    let row = |page: &str, title: &str| -> String {
+        let rows = page.split("<tr").skip(1);
+        rows.filter(|r| r.contains(title))
+            .collect::<Vec<_>>()
+            .concat()
+    };
+    let application = row(&page, "县级专业镇认定申报书");
+    assert!(application.contains("待更新"), "{page}");
+    // the selected town's, made now from the data it shows: a draft
+    let page = serve.get("/town/zhangying").text();
+    let built = row(&page, "县级专业镇认定申报书");
+    assert!(
+        built.contains("草稿") && !built.contains("待更新"),
+        "{built}"
+    );
+}

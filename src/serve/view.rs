@@ -254,6 +254,9 @@ pub fn doc_row(snapshot: &Snapshot, doc: &Doc) -> DocRow {
         ("issued", "已印发")
     } else if snapshot.failed.contains_key(&doc.path) {
         ("failed", "生成失败")
+    } else if entry.is_some_and(|e| e.inputs_sha256 != doc.inputs_sha256) {
+        // made from other data: left for the next build (a newer save came) or not selected
+        ("pending", "待更新")
     } else if entry.is_some() {
         ("draft", "草稿")
     } else {
