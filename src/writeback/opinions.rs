@@ -2,7 +2,8 @@
 //! model's `opinions`): an import adds each field edit, template edit and comment to its
 //! document's list, and keeps what the office filled in — 理由 always, 是否采纳 for template edits
 //! and comments — for items it has seen before (the same author, time, place and text). Written
-//! with the YAML edits, atomically, and only when the import has no error.
+//! with the YAML edits, atomically, and only when the import has no error; in place where the
+//! file allows it (`in_place`: the office's comments and layout kept).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -104,13 +105,94 @@ pub fn file_change(
     if existing == Some(&opinions) {
         return Ok(None);
     }
-    let new = format!("{HEAD}{}", serde_yaml::to_string(&opinions)?);
+    // the office's comments and layout kept where the file has zyz's shape; else written anew
+    let new = match existing.and_then(|e| in_place(&old, e, &opinions)) {
+        Some(text) => text,
+        None => format!("{HEAD}{}", serde_yaml::to_string(&opinions)?),
+    };
     Ok((new != old).then(|| FileChange {
         rel: PathBuf::from(FILE),
         path,
         old,
         new,
     }))
+}
+
+/// `old` (the file as it stands, read as `existing`) with the merge into `merged` done in place:
+/// new items inserted after their document's last item, new documents after the last one, and
+/// field edits' 是否采纳 replaced where they stand — every other byte, the office's comments
+/// among them, kept. `None` when the file's shape does not allow it (then it is written anew);
+/// the result is read back and must equal `merged`.
+fn in_place(old: &str, existing: &Opinions, merged: &Opinions) -> Option<String> {
+    let tree = crate::model::yaml::parse(old).ok()?;
+    let docs = tree.get("documents")?;
+    let crate::model::yaml::Value::Seq(doc_nodes) = &docs.value else {
+        return None;
+    };
+    let starts: Vec<usize> = std::iter::once(0)
+        .chain(old.match_indices('\n').map(|(i, _)| i + 1))
+        .collect();
+    let line_start = |line: usize| starts.get(line.saturating_sub(1)).copied();
+    let mut inserts: Vec<(usize, String)> = Vec::new();
+    for (i, (had, now)) in existing.documents.iter().zip(&merged.documents).enumerate() {
+        if had.title != now.title {
+            return None;
+        }
+        let added = now.items.get(had.items.len()..)?;
+        if added.is_empty() {
+            continue;
+        }
+        let items = doc_nodes.get(i)?.get("items")?;
+        let crate::model::yaml::Value::Seq(item_nodes) = &items.value else {
+            return None;
+        };
+        let dash = item_nodes.first()?.pos.column.checked_sub(3)?;
+        let at = match doc_nodes.get(i + 1) {
+            Some(next) => line_start(next.pos.line)?,
+            None => old.len(),
+        };
+        inserts.push((at, indented(&serde_yaml::to_string(added).ok()?, dash)));
+    }
+    if let Some(added) = merged.documents.get(existing.documents.len()..)
+        && !added.is_empty()
+    {
+        let dash = doc_nodes.first()?.pos.column.checked_sub(3)?;
+        inserts.push((
+            old.len(),
+            indented(&serde_yaml::to_string(added).ok()?, dash),
+        ));
+    }
+    let mut text = old.to_owned();
+    if !text.ends_with('\n') && inserts.iter().any(|(at, _)| *at == old.len()) {
+        text.push('\n');
+    }
+    // the end of the file stays where it was for every insertion there (they go in in order)
+    let end = text.len();
+    for (at, lines) in inserts.iter().rev() {
+        text.insert_str(if *at == old.len() { end } else { *at }, lines);
+    }
+    let adopted: Vec<(String, String)> = (existing.documents.iter().zip(&merged.documents))
+        .enumerate()
+        .flat_map(|(i, (had, now))| {
+            (had.items.iter().zip(&now.items).enumerate())
+                .filter(|(_, (a, b))| a.adopted != b.adopted)
+                .map(move |(k, (_, b))| {
+                    (
+                        format!("documents[{i}].items[{k}].adopted"),
+                        b.adopted.clone(),
+                    )
+                })
+        })
+        .collect();
+    let text = super::yamledit::set_paths(&text, &adopted).ok()?;
+    let back: Opinions = serde_yaml::from_str(&text).ok()?;
+    (back == *merged).then_some(text)
+}
+
+/// YAML lines, each indented by `by` spaces.
+fn indented(yaml: &str, by: usize) -> String {
+    let pad = " ".repeat(by);
+    yaml.lines().map(|l| format!("{pad}{l}\n")).collect()
 }
 
 #[cfg(test)]
@@ -159,5 +241,49 @@ mod tests {
             ("未采纳", "地点尚未确定")
         );
         assert_eq!(items[1].adopted, "采纳");
+    }
+
+    #[test]
+    fn a_rerun_keeps_the_offices_comments_in_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let doc = "2025/towns/kaizhang/action-plan.docx";
+        let titles = BTreeMap::from([(doc.to_owned(), "开张镇2025年度行动计划".to_owned())]);
+        let mut other = item(ItemKind::Comment, "另一份");
+        other.doc = "2025/towns/puzhou/action-plan.docx".into();
+        let field = item(ItemKind::Field, "市农业农村局");
+        let first = file_change(dir.path(), None, std::slice::from_ref(&field), &titles)
+            .unwrap()
+            .unwrap();
+        // the office fills in a reason and leaves notes of its own
+        let written = first.new.replacen(
+            "reason: ''",
+            "reason: 已与发改局电话核实 # 10月25日 张三",
+            1,
+        );
+        let written = format!("{written}# 其余意见待主任审定\n");
+        std::fs::write(dir.path().join(FILE), &written).unwrap();
+        let existing: Opinions = serde_yaml::from_str(&written).unwrap();
+        let mut refused = field.clone();
+        refused.adopted = false;
+        let items = [refused, item(ItemKind::Comment, "建议写明地点"), other];
+        let change = file_change(dir.path(), Some(&existing), &items, &titles)
+            .unwrap()
+            .unwrap();
+        for kept in [
+            "# 10月25日 张三",
+            "# 其余意见待主任审定",
+            "reason: 已与发改局电话核实",
+        ] {
+            assert!(change.new.contains(kept), "{kept} kept:\n{}", change.new);
+        }
+        let back: Opinions = serde_yaml::from_str(&change.new).unwrap();
+        assert_eq!(back, merged(Some(&existing), &items, &titles));
+        assert_eq!(back.documents[0].items[0].adopted, "未采纳（有错误或冲突）");
+        assert_eq!(back.documents[0].items.len(), 2);
+        assert_eq!(back.documents[1].doc, "2025/towns/puzhou/action-plan.docx");
+        // only lines were added and one value replaced: the old lines are all still there
+        let new_lines: Vec<&str> = change.new.lines().collect();
+        let replaced = written.lines().filter(|l| !new_lines.contains(l)).count();
+        assert_eq!(replaced, 1, "{}", change.new);
     }
 }
