@@ -28,6 +28,7 @@ pub use titles::title_lines;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use serde_json::{Value, json};
 
 use crate::check::Report;
@@ -221,6 +222,36 @@ pub const REGISTER: &str = crate::model::register::FILE;
 
 /// The documents the content calls for, in a stable order. `issuing`: the paths `zyz issue` is
 /// giving their 文号 now (a draft shows none where the serial is given at issue).
+/// A town's application (when applying), and its cultivation plan (not yet designated) or
+/// action plan (when it has tasks).
+fn town_documents(
+    content: &Content,
+    report: &Report,
+    town: &Town,
+    year: i32,
+    shared: &[PathBuf],
+) -> Vec<Doc> {
+    let inputs = town_inputs(content, town, shared);
+    let mut docs = Vec::new();
+    if town.designation.stage == Stage::Applying
+        && let Some(verdict) = report.verdict(&town.id)
+    {
+        docs.push(application::application(
+            content, town, verdict, year, &inputs,
+        ));
+    }
+    if town.designation.stage == Stage::Cultivating {
+        // a town not yet designated makes a cultivation plan instead of an action plan
+        let verdict = report.verdict(&town.id);
+        docs.push(cultivation::cultivation_plan(
+            content, town, verdict, year, &inputs,
+        ));
+    } else if !town.tasks.is_empty() {
+        docs.push(action_plan::town_plan(content, town, year, &inputs));
+    }
+    docs
+}
+
 pub fn documents(content: &Content, report: &Report, issuing: &BTreeSet<String>) -> Vec<Doc> {
     let city = &content.city;
     let year = i32::from(city.plan_year);
@@ -241,25 +272,12 @@ pub fn documents(content: &Content, report: &Report, issuing: &BTreeSet<String>)
     let all: Vec<PathBuf> = files().map(|f| f.path.clone()).collect();
 
     let mut docs = vec![action_plan::city_plan(content, year, &shared)];
-    for town in &content.towns {
-        let inputs = town_inputs(content, town, &shared);
-        if town.designation.stage == Stage::Applying
-            && let Some(verdict) = report.verdict(&town.id)
-        {
-            docs.push(application::application(
-                content, town, verdict, year, &inputs,
-            ));
-        }
-        if town.designation.stage == Stage::Cultivating {
-            // a town not yet designated makes a cultivation plan instead of an action plan
-            let verdict = report.verdict(&town.id);
-            docs.push(cultivation::cultivation_plan(
-                content, town, verdict, year, &inputs,
-            ));
-        } else if !town.tasks.is_empty() {
-            docs.push(action_plan::town_plan(content, town, year, &inputs));
-        }
-    }
+    // each town's own documents, planned in parallel (1,000 towns: a third of a rebuild's time
+    // on one thread), in town order
+    let own: Vec<Vec<Doc>> = (content.towns.par_iter())
+        .map(|town| town_documents(content, report, town, year, &shared))
+        .collect();
+    docs.extend(own.into_iter().flatten());
     if content.towns.iter().any(|t| !t.problems.is_empty()) {
         // the ledger reads the office and the towns, not the plan or the assessment
         let ledger_inputs: Vec<PathBuf> = content

@@ -6,6 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use serde_json::Value;
 
 use super::fonts::{Coverage, FontSet, Role};
@@ -128,7 +129,17 @@ pub fn of_content(
     sources: &BTreeMap<PathBuf, String>,
     fonts: &FontSet,
 ) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
+    // the towns' files in parallel (1,000 towns: a tenth of a rebuild on one thread)
+    let towns: Vec<Vec<Diagnostic>> = (content.towns.par_iter())
+        .map(|town| {
+            let relative = town.file.strip_prefix(&content.root).unwrap_or(&town.file);
+            let file = content.root.join(relative);
+            let source = (sources.get(&file).or_else(|| sources.get(relative))).map(String::as_str);
+            let value = serde_json::to_value(town).unwrap_or(Value::Null);
+            check(fonts, &file, source, &value)
+        })
+        .collect();
+    let mut out: Vec<Diagnostic> = towns.into_iter().flatten().collect();
     let mut check = |relative: &Path, value: Value| {
         let file = content.root.join(relative);
         let source = sources
@@ -137,14 +148,6 @@ pub fn of_content(
             .map(String::as_str);
         out.extend(check(fonts, &file, source, &value));
     };
-    for town in &content.towns {
-        let relative = town
-            .file
-            .strip_prefix(&content.root)
-            .unwrap_or(&town.file)
-            .to_path_buf();
-        check(&relative, serde_json::to_value(town).unwrap_or(Value::Null));
-    }
     check(
         Path::new("city.yaml"),
         serde_json::to_value(&content.city).unwrap_or(Value::Null),
