@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, VecDeque};
 use std::hash::{Hash, Hasher};
 use std::sync::{Arc, Mutex};
 
+use rayon::prelude::*;
 use typst::layout::{Frame, FrameItem, Point, Transform};
 use typst_layout::PagedDocument;
 
@@ -58,9 +59,11 @@ impl Pages {
         let kept: BTreeMap<u128, &Page> = before
             .map(|b| b.pages.iter().map(|p| (p.frame, p)).collect())
             .unwrap_or_default();
+        // pages drawn in parallel (a 12-page document opened for the first time: each page's
+        // outlines are made anew by typst-svg)
         let pages = document
             .pages()
-            .iter()
+            .par_iter()
             .map(|page| {
                 let frame = typst::utils::hash128(&Drawn(&page.frame));
                 if let Some(old) = kept.get(&frame) {
