@@ -129,10 +129,7 @@ fn in_place(old: &str, existing: &Opinions, merged: &Opinions) -> Option<String>
     let crate::model::yaml::Value::Seq(doc_nodes) = &docs.value else {
         return None;
     };
-    let starts: Vec<usize> = std::iter::once(0)
-        .chain(old.match_indices('\n').map(|(i, _)| i + 1))
-        .collect();
-    let line_start = |line: usize| starts.get(line.saturating_sub(1)).copied();
+    let lines = super::yamledit::LineIndex::new(old);
     let mut inserts: Vec<(usize, String)> = Vec::new();
     for (i, (had, now)) in existing.documents.iter().zip(&merged.documents).enumerate() {
         if had.title != now.title {
@@ -148,7 +145,7 @@ fn in_place(old: &str, existing: &Opinions, merged: &Opinions) -> Option<String>
         };
         let dash = item_nodes.first()?.pos.column.checked_sub(3)?;
         let at = match doc_nodes.get(i + 1) {
-            Some(next) => line_start(next.pos.line)?,
+            Some(next) => lines.line_start(next.pos.line),
             None => old.len(),
         };
         inserts.push((at, indented(&serde_yaml::to_string(added).ok()?, dash)));

@@ -121,20 +121,20 @@ fn item<'t>(tree: &'t Node, list: &str, index: usize) -> Option<&'t Node> {
 }
 
 /// Byte offsets of line starts, and positions (1-based line, char column) to bytes.
-struct LineIndex<'a> {
+pub(super) struct LineIndex<'a> {
     text: &'a str,
     starts: Vec<usize>,
 }
 
 impl<'a> LineIndex<'a> {
-    fn new(text: &'a str) -> Self {
+    pub(super) fn new(text: &'a str) -> Self {
         let starts = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
         Self { text, starts }
     }
 
-    fn line_start(&self, line: usize) -> usize {
+    pub(super) fn line_start(&self, line: usize) -> usize {
         self.starts
             .get(line.saturating_sub(1))
             .copied()
